@@ -1,0 +1,99 @@
+"""Working-day arithmetic on the national holiday calendar.
+
+DOMAIN.md: postings of N "working days" follow the State Council's schedule, holidays and adjusted
+working days (调休) included. The ``chinese_calendar`` package knows the years published when it was
+released; for any other year we count Monday-Friday and say so, and days entered by staff in the
+admin (``OfficialDay``) always win over the library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import chinese_calendar
+
+
+@dataclass
+class WorkdayResult:
+    date: dt.date
+    # Years for which neither the library nor staff-entered days are known: the result assumed
+    # Monday-Friday working days there and the user must be warned.
+    unofficial_years: set[int] = field(default_factory=set)
+
+    @property
+    def is_official(self) -> bool:
+        return not self.unofficial_years
+
+
+def _overrides(start: dt.date, end: dt.date) -> tuple[dict[dt.date, bool], set[int]]:
+    from committee.models import OfficialDay
+
+    rows = OfficialDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_working_day")
+    days = dict(rows)
+    years = set(
+        OfficialDay.objects.filter(date__year__gte=start.year, date__year__lte=end.year)
+        .values_list("date__year", flat=True)
+        .distinct()
+    )
+    return days, years
+
+
+def _library_says(day: dt.date) -> bool | None:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
+class WorkdayCalendar:
+    """Answers "is this a working day" for a span, with one query for staff-entered days."""
+
+    def __init__(self, start: dt.date, end: dt.date):
+        self.start, self.end = start, end
+        self.overrides, self.entered_years = _overrides(start, end)
+        self.unofficial_years: set[int] = set()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        known = _library_says(day)
+        if known is not None:
+            return known
+        if day.year not in self.entered_years:
+            self.unofficial_years.add(day.year)
+        return day.weekday() < 5
+
+
+def add_working_days_detailed(start: dt.date, n: int) -> WorkdayResult:
+    """The date ``n`` working days after ``start`` (``start`` itself is not counted).
+
+    ``n == 0`` returns ``start``. Negative ``n`` counts backwards.
+    """
+    if n == 0:
+        return WorkdayResult(start)
+    step = 1 if n > 0 else -1
+    # A generous span: even Spring Festival weeks never need more than 3 calendar days a working day.
+    span = abs(n) * 3 + 20
+    lo, hi = (start, start + dt.timedelta(days=span)) if step > 0 else (start - dt.timedelta(days=span), start)
+    cal = WorkdayCalendar(lo, hi)
+    day, left = start, abs(n)
+    while left:
+        day += dt.timedelta(days=step)
+        if cal.is_working_day(day):
+            left -= 1
+    return WorkdayResult(day, cal.unofficial_years)
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    return add_working_days_detailed(start, n).date
+
+
+def is_working_day(day: dt.date) -> bool:
+    return WorkdayCalendar(day, day).is_working_day(day)
+
+
+def calendar_is_official(day: dt.date) -> bool:
+    cal = WorkdayCalendar(day, day)
+    cal.is_working_day(day)
+    return not cal.unofficial_years

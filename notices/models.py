@@ -1,0 +1,257 @@
+"""The public board (公开栏): postings with publication windows, objections, the ledger, monthly sheets.
+
+Visibility is never stored: a posting is public exactly when it was released for publication,
+``publish_at <= now`` and ``now`` is before the first of ``expire_at``, ``withdrawn_at`` and
+``replaced_at`` (see ``notices.selectors.visible_q``). No worker has to run for a posting to appear or
+disappear on time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from committee.idnumbers import validate_phone
+from committee.models import Community
+
+
+class Category(models.TextChoices):
+    AFFAIRS = "affairs", _("居务")
+    FINANCE = "finance", _("财务")
+    ELECTION = "election", _("选举")
+    RESOLUTION = "resolution", _("决议")
+    IMPLEMENTATION = "implementation", _("实施结果")
+    HARDSHIP = "hardship", _("低保公示")
+    CONVENTION = "convention", _("公约")
+    ADMITTED_TASKS = "admitted_tasks", _("准入事项")
+    FAMILY_PLANNING = "family_planning", _("计生四公开")
+    NOTICE = "notice", _("通知")
+    URGENT = "urgent", _("紧急")
+
+
+class Posting(models.Model):
+    """One version of a public notice. Corrections are new versions of the same ``series``."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        RELEASED = "released", _("已发布")  # released for publication; public inside its window
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="postings", verbose_name=_("社区"))
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.NOTICE)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), blank=True, help_text=_("可使用简单格式；脚本等不安全内容会被自动移除"))
+    publish_at = models.DateTimeField(_("公开开始"), db_index=True)
+    expire_at = models.DateTimeField(_("公开结束"), null=True, blank=True, help_text=_("留空表示直到撤回或被新版本替换"))
+    working_days = models.PositiveSmallIntegerField(
+        _("公示工作日数"), null=True, blank=True, help_text=_("填写后按法定节假日日历自动计算公开结束时间")
+    )
+    pinned = models.BooleanField(_("置顶"), default=False)
+    objections_open = models.BooleanField(_("公示期内接受异议"), default=False)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    # Versions: every version of one notice shares ``series`` (the first version's id).
+    series = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="versions", verbose_name=_("所属公告")
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by", verbose_name=_("替换的版本")
+    )
+    correction_note = models.CharField(_("更正说明"), max_length=200, blank=True)
+    replaced_at = models.DateTimeField(_("被替换时间"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
+    withdrawal_reason = models.CharField(_("撤回原因"), max_length=200, blank=True, editable=False)
+    # The governed object the posting comes from (an election, a motion, a hardship case, ...).
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("来源类型")
+    )
+    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
+    source = GenericForeignKey("source_type", "source_id")
+    released_at = models.DateTimeField(_("发布操作时间"), null=True, blank=True, editable=False)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发布人")
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("创建人")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("公开事项")
+        verbose_name_plural = _("公开事项")
+        ordering = ["-pinned", "-publish_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expire_at__isnull=True) | Q(expire_at__gt=models.F("publish_at")),
+                name="posting_expires_after_publish",
+            ),
+            models.UniqueConstraint(fields=["series", "version"], name="posting_series_version_unique"),
+            models.CheckConstraint(
+                condition=Q(state="released") | Q(released_at__isnull=True), name="posting_draft_not_released"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["community", "state", "publish_at"], name="posting_board_idx"),
+            models.Index(fields=["community", "category", "publish_at"], name="posting_category_idx"),
+            models.Index(fields=["source_type", "source_id"], name="posting_source_idx"),
+        ]
+        permissions = [
+            ("release_posting", _("可以发布、撤回公开事项")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_released(self) -> bool:
+        return self.state == self.State.RELEASED
+
+    def ends_at(self):
+        """When the posting stops being public (None: until withdrawn or replaced)."""
+        ends = [t for t in (self.expire_at, self.withdrawn_at, self.replaced_at) if t is not None]
+        return min(ends) if ends else None
+
+    def is_visible(self, at) -> bool:
+        if not self.is_released or self.publish_at > at:
+            return False
+        end = self.ends_at()
+        return end is None or at < end
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"notices/{instance.posting.community_id}/{instance.posting_id}/{filename}"
+
+
+class Attachment(models.Model):
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("公开事项"))
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=50, editable=False)
+    size = models.PositiveIntegerField(_("大小（字节）"), editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objection(models.Model):
+    """异议: a real-name objection filed during a posting's objection window."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待答复")
+        ANSWERED = "answered", _("已答复")
+
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公开事项"))
+    name = models.CharField(_("异议人姓名"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=20, validators=[validate_phone])
+    body = models.TextField(_("异议内容"), max_length=2000)
+    filed_at = models.DateTimeField(_("提出时间"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    answer = models.TextField(_("答复"), blank=True)
+    upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("答复人")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["filed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="objection_answered_has_answer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(_("对“%(title)s”的异议") % {"title": self.posting.title})
+
+
+class WindowEvent(models.Model):
+    """A side effect done at a window boundary; unique, so a boundary task run twice records once."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("公开开始")
+        CLOSED = "closed", _("公开结束")
+
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="window_events", verbose_name=_("公开事项"))
+    kind = models.CharField(_("事件"), max_length=10, choices=Kind.choices)
+    boundary_at = models.DateTimeField(_("边界时间"))
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("公开期事件")
+        verbose_name_plural = _("公开期事件")
+        constraints = [models.UniqueConstraint(fields=["posting", "kind"], name="window_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.posting_id} {self.get_kind_display()}"
+
+
+class LedgerEntry(models.Model):
+    """Append-only hash chain of every publication, per community."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("社区"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("公开事项"))
+    posting_version = models.PositiveSmallIntegerField(_("版本"))
+    action = models.CharField(_("操作"), max_length=20, default="publish")
+    content_hash = models.CharField(_("内容哈希"), max_length=64)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+    recorded_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("公开记录链")
+        verbose_name_plural = _("公开记录链")
+        ordering = ["community", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.entry_hash[:12]}"
+
+
+def disclosure_path(instance: MonthlyDisclosure, filename: str) -> str:
+    return f"disclosures/{instance.community.slug}/{instance.month:%Y-%m}-v{instance.version}.pdf"
+
+
+class MonthlyDisclosure(models.Model):
+    """居务公开月报: one stored, versioned PDF per community and month."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("社区"))
+    month = models.DateField(_("月份"), help_text=_("该月1日"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    content_hash = models.CharField(_("内容哈希"), max_length=64, help_text=_("内容相同则不生成新版本"))
+    ledger_hash = models.CharField(_("月末记录链哈希"), max_length=64, blank=True)
+    pdf = models.FileField(_("PDF文件"), upload_to=disclosure_path)
+    pages = models.PositiveSmallIntegerField(_("页数"), default=0)
+    generated_at = models.DateTimeField(_("生成时间"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("生成人")
+    )
+
+    class Meta:
+        verbose_name = _("居务公开月报")
+        verbose_name_plural = _("居务公开月报")
+        ordering = ["community", "-month", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month", "version"], name="disclosure_version_unique"),
+            models.UniqueConstraint(fields=["community", "month", "content_hash"], name="disclosure_content_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.month:%Y-%m} v{self.version}"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from notices import views
+
+app_name = "notices"
+urlpatterns = [
+    path("", views.home, name="home"),
+]

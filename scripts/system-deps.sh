@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Debian packages the portal needs: Pango/HarfBuzz for WeasyPrint, CJK fonts, gettext to compile
+# translations, Debian's Chromium for browser tests and screenshots, poppler for PDF checks.
+# Installs what is missing when run as root; otherwise prints the exact command and fails.
+set -euo pipefail
+PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-wqy-microhei
+      gettext chromium poppler-utils)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  echo ">> installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${missing[@]}" || { apt-get update -qq && $cmd; }
+  fc-cache -f >/dev/null 2>&1 || true
+else
+  echo "Missing system packages: ${missing[*]}" >&2
+  echo "Install them with:  sudo apt-get update && sudo $cmd" >&2
+  exit 1
+fi

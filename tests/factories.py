@@ -1,0 +1,131 @@
+"""factory_boy factories for every app's tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+
+import factory
+from django.contrib.auth.models import Group
+
+from committee import models as cm
+from committee.idnumbers import id_check_char
+from committee.roles import roles_sync
+
+_serial = itertools.count(1)
+
+
+def make_id_number(birth: dt.date | None = None, sex: str = "M", area: str = "110101") -> str:
+    """A valid GB 11643 number, unique within a test run."""
+    birth = birth or dt.date(1960, 1, 1) + dt.timedelta(days=random.randint(0, 20000))
+    seq = next(_serial) % 500
+    order = seq * 2 + (1 if sex == "M" else 0)
+    first17 = f"{area}{birth:%Y%m%d}{order:03d}"
+    return first17 + id_check_char(first17)
+
+
+class StreetOfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.StreetOffice
+
+    name = factory.Sequence(lambda n: f"和平街道{n}")
+
+
+class CommunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Community
+
+    street_office = factory.SubFactory(StreetOfficeFactory)
+    name = factory.Sequence(lambda n: f"测试社区{n}")
+    slug = factory.Sequence(lambda n: f"c{n}")
+
+
+class ResidentsGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.ResidentsGroup
+
+    community = factory.SubFactory(CommunityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"第{o.number}居民小组")
+
+
+class BuildingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Building
+
+    community = factory.SubFactory(CommunityFactory)
+    group = factory.SubFactory(ResidentsGroupFactory, community=factory.SelfAttribute("..community"))
+    name = factory.Sequence(lambda n: f"{n + 1}号楼")
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Household
+
+    community = factory.SubFactory(CommunityFactory)
+    group = factory.SubFactory(ResidentsGroupFactory, community=factory.SelfAttribute("..community"))
+    building = None
+    number = factory.Sequence(lambda n: f"H{n:05d}")
+    address = factory.Sequence(lambda n: f"幸福路{n}号")
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Resident
+
+    household = factory.SubFactory(HouseholdFactory)
+    community = factory.LazyAttribute(lambda o: o.household.community)
+    name = factory.Iterator(["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄丽", "周杰", "吴霞"])
+    sex = "M"
+    id_number = factory.LazyAttribute(lambda o: make_id_number(sex=o.sex))
+    relation_to_head = cm.Resident.Relation.HEAD
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+
+
+class CommitteeTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.CommitteeTerm
+
+    community = factory.SubFactory(CommunityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    starts_on = dt.date(2024, 1, 1)
+    ends_on = dt.date(2029, 1, 1)
+
+
+class CommitteeSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.CommitteeSeat
+
+    term = factory.SubFactory(CommitteeTermFactory)
+    resident = factory.SubFactory(
+        ResidentFactory, household__community=factory.SelfAttribute("...term.community")
+    )
+    role = cm.CommitteeSeat.Role.MEMBER
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.User
+        skip_postprocessing_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"工作人员{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "pass-12345")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+def staff_user(*, communities=(), role: str = "主任", street_office=None, **kwargs) -> cm.User:
+    """A staff user with a role group and the given communities (or a street office)."""
+    if not Group.objects.filter(name=role).exists():
+        roles_sync()
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    profile = cm.StaffProfile.objects.create(user=user, street_office=street_office)
+    profile.communities.set(communities)
+    return user
