@@ -565,6 +565,9 @@ class BuildingCaptain(models.Model):
     posting_ends_on = models.DateField(_("公示结束（含）"), null=True, blank=True)
     decided_at = models.DateTimeField(_("确认/否决时间"), null=True, blank=True)
     decision_note = models.TextField(_("决定说明"), blank=True)
+    # The board posting that lists this nomination (notices.Posting id; a plain id keeps the
+    # registry free of a dependency on the board). Objections are filed on that posting.
+    posting_id = models.PositiveBigIntegerField(_("公示编号"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -590,28 +593,6 @@ class BuildingCaptain(models.Model):
             if self.resident.community_id != self.building.community_id:
                 raise ValidationError({"resident": _("楼栋长必须是本社区居民。")})
             self.community_id = self.building.community_id
-
-
-class CaptainObjection(models.Model):
-    """A real-name objection to a building-captain nomination during its posting."""
-
-    captain = models.ForeignKey(BuildingCaptain, on_delete=models.CASCADE, related_name="objections", verbose_name=_("楼栋长提名"))
-    name = models.CharField(_("异议人姓名"), max_length=50)
-    phone = models.CharField(_("异议人电话"), max_length=20, validators=[validate_phone])
-    reason = models.TextField(_("异议理由"))
-    filed_at = models.DateTimeField(_("提出时间"))
-    answer = models.TextField(_("答复"), blank=True)
-    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("楼栋长异议")
-        verbose_name_plural = _("楼栋长异议")
-        ordering = ["filed_at"]
-
-    def __str__(self) -> str:
-        return str(_("对%(captain)s的异议") % {"captain": self.captain})
 
 
 class SupervisionMember(models.Model):
