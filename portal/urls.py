@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from portal.health import healthz
+
 admin.site.site_header = _("居委公开平台 · 工作台")
 admin.site.site_title = _("居委公开平台")
 admin.site.index_title = _("居务管理")
@@ -15,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
     path("", include("notices.urls")),
 ]
 if settings.DEBUG:

@@ -1,0 +1,16 @@
+"""Diagnostic task: proves a worker is up and reads the same database as the web process."""
+
+from celery import shared_task
+from django.db import connection
+
+
+@shared_task(name="portal.tasks.ping")
+def ping() -> dict:
+    """Idempotent and read-only: the database the worker sees and how many communities it holds."""
+    from committee.models import Community
+
+    return {
+        "pong": True,
+        "database": connection.settings_dict["NAME"],
+        "communities": sorted(Community.objects.values_list("slug", flat=True)),
+    }
