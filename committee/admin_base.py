@@ -322,6 +322,24 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
             raise PermissionDenied(gettext("该记录属于您无权管理的社区。"))
         super().save_model(request, obj, form, change)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Forms check the rules first; a rule broken only at save time (a race, or two inlines that
+        # are fine alone) raises inside Django's atomic block, which rolls everything back. Show the
+        # reason instead of a 500.
+        from django.contrib import messages
+        from django.http import HttpResponseRedirect
+
+        from committee.errors import RuleViolation
+
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (RuleViolation, PermissionDenied) as e:
+            if not isinstance(e, RuleViolation) and not str(e):
+                raise
+            for message in getattr(e, "messages", None) or [str(e)]:
+                messages.error(request, gettext("未保存：%(reason)s") % {"reason": message})
+            return HttpResponseRedirect(request.get_full_path())
+
     # simple-history's history pages fall back to the historical rows when the live object is not
     # found, which would show another community's history; refuse unless the object is in scope.
     def history_view(self, request, object_id, extra_context=None):

@@ -1,0 +1,551 @@
+"""Writes to the committee registry (STYLE.md #1, #4, #9, #12).
+
+Every service is keyword-only and atomic, calls ``full_clean()``, translates a database constraint
+into a :class:`~committee.errors.RuleViolation` with a Chinese message, records the acting user in the
+history (simple-history), and, when an ``actor`` is given, refuses records of communities the actor
+does not serve. ``actor=None`` is for system jobs (imports, the demo seed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committee.errors import RuleViolation, ScopeDenied
+from committee.models import (
+    Building,
+    BuildingCaptain,
+    CommitteeSeat,
+    CommitteeTerm,
+    Community,
+    Household,
+    Kinship,
+    Representative,
+    Resident,
+    ResidentsGroup,
+    SupervisionMember,
+    User,
+)
+from committee.selectors import close_relative_ids, community_ids_for_user, supervision_conflict
+from committee.workdays import add_working_days_detailed
+
+# Database constraint name -> message, so a race that slips past clean() still reads well.
+_CONSTRAINT_MESSAGES = {
+    "resident_id_once_per_community": lambda: _("该身份证号码已在本社区登记，同一人在一个社区只能登记一次。"),
+    "resident_id_format": lambda: _("身份证号码格式不正确。"),
+    "resident_moved_out_after_in": lambda: _("迁出日期不能早于迁入日期。"),
+    "household_number_unique": lambda: _("本社区已有相同户号的户。"),
+    "group_number_unique": lambda: _("本社区已有相同组号的居民小组。"),
+    "building_name_unique": lambda: _("本社区已有同名楼栋。"),
+    "kinship_pair_unique": lambda: _("这两位居民之间已登记了亲属关系。"),
+    "kinship_not_self": lambda: _("不能与本人建立亲属关系。"),
+    "term_number_unique": lambda: _("本社区已有该届次。"),
+    "term_ends_after_start": lambda: _("任期结束日期须晚于开始日期。"),
+    "seat_one_per_resident_per_term": lambda: _("该居民已是本届居委会成员。"),
+    "seat_one_chair_per_term": lambda: _("本届居委会已有在任主任。"),
+    "representative_once_per_term": lambda: _("该居民已是本届居民代表。"),
+    "supervisor_once_per_term": lambda: _("该居民已是本届居务监督委员。"),
+    "captain_one_confirmed_per_building": lambda: _("该楼栋已有在任楼栋长，请先办理原楼栋长卸任。"),
+    "captain_one_open_nomination": lambda: _("该居民对该楼栋已有未办结的提名。"),
+}
+
+
+def integrity_message(error: IntegrityError) -> str:
+    cause = getattr(error, "__cause__", None)
+    name = getattr(getattr(cause, "diag", None), "constraint_name", None)
+    text = str(error)
+    for constraint, message in _CONSTRAINT_MESSAGES.items():
+        if constraint == name or constraint in text:
+            return message()
+    return _("保存失败：数据与已有记录冲突，请检查后重试。")
+
+
+def _save(obj, *, actor: User | None, reason: str, validate: bool = True) -> None:
+    """full_clean, save in a savepoint, constraint errors as RuleViolation, actor in the history."""
+    if validate:
+        try:
+            obj.full_clean()
+        except RuleViolation:
+            raise
+        except ValidationError as e:
+            raise RuleViolation(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
+    obj._history_user = actor
+    obj._change_reason = reason
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as e:
+        raise RuleViolation(integrity_message(e)) from e
+
+
+def check_scope(actor: User | None, community_id: int | None) -> None:
+    """Refuse an actor who does not serve ``community_id`` (system jobs pass ``actor=None``)."""
+    if actor is None or community_id is None:
+        return
+    ids = community_ids_for_user(actor)
+    if ids is not None and community_id not in ids:
+        raise ScopeDenied(_("您无权管理该社区的记录。"))
+
+
+# --- Households and residents ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def household_create(
+    *,
+    community: Community,
+    number: str,
+    address: str,
+    group: ResidentsGroup,
+    building: Building | None = None,
+    actor: User | None,
+) -> Household:
+    check_scope(actor, community.pk)
+    household = Household(
+        community=community, number=number.strip(), address=address.strip(), group=group, building=building
+    )
+    _save(household, actor=actor, reason=_("登记户"))
+    return household
+
+
+@transaction.atomic
+def resident_create(
+    *,
+    household: Household,
+    name: str,
+    id_number: str,
+    relation_to_head: str,
+    actor: User | None,
+    community: Community | None = None,
+    phone: str = "",
+    residence: str = Resident.Residence.REGISTERED,
+    moved_in_on: dt.date | None = None,
+    notes: str = "",
+) -> Resident:
+    """Register a resident in a household. ``community``, if given, must be the household's: a
+    household of another community is refused (one person once per community, DOMAIN.md)."""
+    if community is not None and household.community_id != community.pk:
+        raise RuleViolation(
+            {"household": [_("所选户不属于%(community)s，不能跨社区登记。") % {"community": community.name}]}
+        )
+    check_scope(actor, household.community_id)
+    resident = Resident(
+        household=household,
+        community_id=household.community_id,
+        name=name.strip(),
+        id_number=id_number,
+        relation_to_head=relation_to_head,
+        phone=phone.strip(),
+        residence=residence,
+        moved_in_on=moved_in_on,
+        notes=notes,
+    )
+    _save(resident, actor=actor, reason=_("登记居民"))
+    return resident
+
+
+_RESIDENT_EDITABLE = {
+    "name",
+    "id_number",
+    "phone",
+    "relation_to_head",
+    "residence",
+    "moved_in_on",
+    "moved_out_on",
+    "deceased_on",
+    "notes",
+    "household",
+}
+
+
+@transaction.atomic
+def resident_update(*, resident: Resident, actor: User | None, **changes) -> Resident:
+    """Change a resident's registration. Moving to a household of another community is refused."""
+    unknown = set(changes) - _RESIDENT_EDITABLE
+    if unknown:
+        raise TypeError(f"resident_update: not editable: {sorted(unknown)}")
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    check_scope(actor, resident.community_id)
+    household = changes.get("household")
+    if household is not None and household.community_id != resident.community_id:
+        raise RuleViolation({"household": [_("不能把居民转入其他社区的户；请在新社区重新登记。")]})
+    for name, value in changes.items():
+        setattr(resident, name, value)
+    _save(resident, actor=actor, reason=_("修改居民信息"))
+    return resident
+
+
+@transaction.atomic
+def resident_move_out(*, resident: Resident, on: dt.date, actor: User | None, note: str = "") -> Resident:
+    """Record a move out; the resident's open offices in the community end the same day."""
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    check_scope(actor, resident.community_id)
+    if resident.moved_out_on is not None:
+        raise RuleViolation(
+            _("%(name)s已于%(date)s迁出。") % {"name": resident.name, "date": resident.moved_out_on}
+        )
+    resident.moved_out_on = on
+    if note:
+        resident.notes = (resident.notes + "\n" + note).strip()
+    _save(resident, actor=actor, reason=_("迁出"))
+    reason = _("随迁出离任")
+    for model in (CommitteeSeat, Representative, SupervisionMember):
+        for office in model.objects.filter(resident=resident, ended_on__isnull=True):
+            office.ended_on = on
+            _save(office, actor=actor, reason=reason, validate=False)
+    for captain in BuildingCaptain.objects.filter(
+        resident=resident, status__in=[BuildingCaptain.Status.CONFIRMED, BuildingCaptain.Status.NOMINATED]
+    ):
+        captain.status = (
+            BuildingCaptain.Status.ENDED
+            if captain.status == BuildingCaptain.Status.CONFIRMED
+            else BuildingCaptain.Status.REJECTED
+        )
+        captain.decision_note = (captain.decision_note + "\n" + str(reason)).strip()
+        _save(captain, actor=actor, reason=reason, validate=False)
+    return resident
+
+
+@transaction.atomic
+def kinship_add(*, person: Resident, relative: Resident, kind: str, actor: User | None) -> Kinship:
+    check_scope(actor, person.community_id)
+    kinship = Kinship(person=person, relative=relative, kind=kind, community_id=person.community_id)
+    _save(kinship, actor=actor, reason=_("登记亲属关系"))
+    return kinship
+
+
+# --- Committee terms, seats, representatives, supervision -----------------------------------------
+
+
+@transaction.atomic
+def term_create(
+    *,
+    community: Community,
+    number: int,
+    starts_on: dt.date,
+    actor: User | None,
+    ends_on: dt.date | None = None,
+) -> CommitteeTerm:
+    """A committee term; the end date defaults to ``community.rules.term_years`` (5) years later."""
+    check_scope(actor, community.pk)
+    term = CommitteeTerm(community=community, number=number, starts_on=starts_on, ends_on=ends_on)
+    _save(term, actor=actor, reason=_("新建届次"))
+    return term
+
+
+@dataclass
+class SeatAdded:
+    seat: CommitteeSeat
+    warnings: list[str] = field(default_factory=list)
+
+
+def lock_term(term: CommitteeTerm) -> CommitteeTerm:
+    """Seat and supervision changes of one term queue behind this row lock (STYLE.md #12)."""
+    return CommitteeTerm.objects.select_for_update().select_related("community").get(pk=term.pk)
+
+
+def seat_check(
+    *, term: CommitteeTerm, resident: Resident, exclude_pk: int | None = None, adding: int = 1
+) -> None:
+    """Refuse a seat beyond ``rules.seats_max`` or one that would put a supervision member's close
+    relative (or the member) on the committee. Call with the term locked."""
+    rules = term.community.rules
+    active = CommitteeSeat.objects.filter(term=term, ended_on__isnull=True).exclude(pk=exclude_pk).count()
+    if active + adding > rules.seats_max:
+        raise RuleViolation(
+            _("本届居委会已有%(n)d名成员，最多%(max)d名，不能再增加。"),
+            params={"n": active, "max": rules.seats_max},
+        )
+    seat_supervision_check(term=term, resident=resident)
+
+
+def seat_supervision_check(*, term: CommitteeTerm, resident: Resident) -> None:
+    """The supervision rule seen from the committee side: a supervision member, or a close relative
+    of one, cannot take a seat while that member sits."""
+    supervisors = {
+        s.resident_id: s
+        for s in SupervisionMember.objects.filter(term=term, ended_on__isnull=True).select_related("resident")
+    }
+    if resident.pk in supervisors:
+        raise RuleViolation(
+            _("%(name)s是本届居务监督委员，不能同时担任居委会成员；请先办理其监督委员离任。"),
+            params={"name": resident.name},
+        )
+    kin = close_relative_ids(resident) & supervisors.keys()
+    if kin:
+        sup = supervisors[sorted(kin)[0]]
+        raise RuleViolation(
+            _(
+                "%(name)s是本届居务监督委员%(supervisor)s的近亲属；居委会成员的近亲属不得担任监督委员，请先处理。"
+            ),
+            params={"name": resident.name, "supervisor": sup.resident.name},
+        )
+
+
+def seat_warnings(term: CommitteeTerm) -> list[str]:
+    """Warnings, not refusals: fewer seats than ``rules.seats_min``; no woman on the committee."""
+    rules = term.community.rules
+    active = list(CommitteeSeat.objects.filter(term=term, ended_on__isnull=True).select_related("resident"))
+    out = []
+    if len(active) < rules.seats_min:
+        out.append(
+            _("本届居委会现有%(n)d名成员，少于规定的最少%(min)d名。")
+            % {"n": len(active), "min": rules.seats_min}
+        )
+    if active and not any(s.resident.sex == Resident.Sex.FEMALE for s in active):
+        out.append(_("本届居委会尚无女性成员，按规定至少应有一名女性。"))
+    return out
+
+
+@transaction.atomic
+def seat_add(
+    *,
+    term: CommitteeTerm,
+    resident: Resident,
+    role: str,
+    actor: User | None,
+    starts_on: dt.date | None = None,
+) -> SeatAdded:
+    term = lock_term(term)
+    check_scope(actor, term.community_id)
+    seat_check(term=term, resident=resident)
+    seat = CommitteeSeat(term=term, resident=resident, role=role, starts_on=starts_on or term.starts_on)
+    _save(seat, actor=actor, reason=_("增加居委会成员"))
+    return SeatAdded(seat=seat, warnings=seat_warnings(term))
+
+
+@transaction.atomic
+def representative_add(
+    *,
+    term: CommitteeTerm,
+    group: ResidentsGroup,
+    resident: Resident,
+    actor: User | None,
+    elected_on: dt.date | None = None,
+) -> Representative:
+    check_scope(actor, term.community_id)
+    rep = Representative(term=term, group=group, resident=resident, elected_on=elected_on)
+    _save(rep, actor=actor, reason=_("增加居民代表"))
+    return rep
+
+
+def supervision_check(*, term: CommitteeTerm, resident: Resident) -> None:
+    """DOMAIN.md: no committee member nor a close relative of one sits on the supervision committee.
+    Call with the term locked so a concurrent seat add cannot slip past."""
+    problem = supervision_conflict(resident=resident, term=term)
+    if problem:
+        raise RuleViolation({"resident": [problem]})
+
+
+@transaction.atomic
+def supervision_member_add(
+    *,
+    term: CommitteeTerm,
+    resident: Resident,
+    actor: User | None,
+    role: str = SupervisionMember.Role.MEMBER,
+    elected_on: dt.date | None = None,
+) -> SupervisionMember:
+    term = lock_term(term)
+    check_scope(actor, term.community_id)
+    supervision_check(term=term, resident=resident)
+    member = SupervisionMember(term=term, resident=resident, role=role, elected_on=elected_on)
+    _save(member, actor=actor, reason=_("增加居务监督委员"))
+    return member
+
+
+# --- Building captains ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def captain_nominate(
+    *,
+    building: Building,
+    resident: Resident,
+    actor: User | None,
+    self_nominated: bool = False,
+    nominated_on: dt.date | None = None,
+) -> BuildingCaptain:
+    check_scope(actor, building.community_id)
+    if not resident.is_current:
+        raise RuleViolation(_("%(name)s已迁出或去世，不能提名为楼栋长。") % {"name": resident.name})
+    captain = BuildingCaptain(
+        building=building,
+        resident=resident,
+        community_id=building.community_id,
+        self_nominated=self_nominated,
+        nominated_on=nominated_on or timezone.localdate(),
+    )
+    _save(captain, actor=actor, reason=_("提名楼栋长"))
+    return captain
+
+
+@dataclass
+class CaptainsPosted:
+    posting: object  # notices.models.Posting
+    captains: list[BuildingCaptain]
+    # Years whose holiday schedule is not loaded: the end date assumed Monday-Friday (warn the user).
+    unofficial_years: set[int] = field(default_factory=set)
+
+
+@transaction.atomic
+def captains_post(
+    *, captains: Iterable[BuildingCaptain], actor: User | None, at: dt.datetime | None = None
+) -> CaptainsPosted:
+    """Post nominations on the board for ``rules.captain_posting_working_days`` working days with
+    real-name objections open (DOMAIN.md: 楼栋长 posted 5 working days, then confirmed)."""
+    from notices.services import publish
+
+    at = at or timezone.now()
+    pks = [c.pk for c in captains]
+    if not pks:
+        raise RuleViolation(_("请至少选择一名楼栋长提名。"))
+    rows = list(
+        BuildingCaptain.objects.select_for_update(of=("self",))
+        .filter(pk__in=pks)
+        .select_related("building", "resident", "community")
+        .order_by("building__name", "pk")
+    )
+    communities = {c.community_id for c in rows}
+    if len(communities) != 1:
+        raise RuleViolation(_("一次公示只能包含同一社区的提名。"))
+    community = rows[0].community
+    check_scope(actor, community.pk)
+    not_open = [c for c in rows if c.status != BuildingCaptain.Status.NOMINATED]
+    if not_open:
+        raise RuleViolation(
+            _("以下提名不是“已提名”状态，不能公示：%(list)s")
+            % {"list": "、".join(f"{c.building.name}{c.resident.name}" for c in not_open)}
+        )
+    days = community.rules.captain_posting_working_days
+    start = timezone.localdate(at)
+    result = add_working_days_detailed(start, days)
+    lines = [
+        _("%(building)s：%(name)s（%(how)s）")
+        % {
+            "building": c.building.name,
+            "name": c.resident.name,
+            "how": _("自荐") if c.self_nominated else _("推荐"),
+        }
+        for c in rows
+    ]
+    title = _("%(community)s楼栋长人选公示") % {"community": community.name}
+    body = "\n".join(
+        [
+            _("经推荐和自荐，以下居民拟任楼栋长，现予公示%(days)d个工作日。") % {"days": days},
+            "",
+            *lines,
+            "",
+            _("公示期内如有异议，请实名提出。"),
+        ]
+    )
+    posting = publish(
+        community=community,
+        source=rows[0] if len(rows) == 1 else None,
+        category="affairs",
+        title=title,
+        body=body,
+        working_days=days,
+        objections_open=True,
+        actor=actor,
+    )
+    ends_on = result.date
+    expire_at = getattr(posting, "expire_at", None)
+    if expire_at is not None:
+        # The posting's last public day (an end at midnight belongs to the day before).
+        local_end = timezone.localtime(expire_at)
+        ends_on = (
+            local_end.date() if local_end.time() != dt.time(0) else local_end.date() - dt.timedelta(days=1)
+        )
+    for c in rows:
+        c.status = BuildingCaptain.Status.POSTED
+        c.posting_id = posting.pk
+        c.posting_starts_on = start
+        c.posting_ends_on = ends_on
+        _save(c, actor=actor, reason=_("楼栋长人选公示"), validate=False)
+    return CaptainsPosted(posting=posting, captains=rows, unofficial_years=result.unofficial_years)
+
+
+def _posting_window_over(captain: BuildingCaptain, at: dt.datetime) -> bool:
+    from notices.models import Posting
+
+    posting = Posting.objects.filter(pk=captain.posting_id).only("expire_at", "withdrawn_at").first()
+    if posting is not None and posting.expire_at is not None:
+        return at >= posting.expire_at
+    return captain.posting_ends_on is not None and timezone.localdate(at) > captain.posting_ends_on
+
+
+@transaction.atomic
+def captain_confirm(
+    *, captain: BuildingCaptain, actor: User | None, at: dt.datetime | None = None, note: str = ""
+) -> BuildingCaptain:
+    """Confirm after the posting window ended, unless an objection is unanswered or was upheld."""
+    from notices.models import Objection
+
+    at = at or timezone.now()
+    captain = (
+        BuildingCaptain.objects.select_for_update(of=("self",))
+        .select_related("resident", "building")
+        .get(pk=captain.pk)
+    )
+    check_scope(actor, captain.community_id)
+    if captain.status != BuildingCaptain.Status.POSTED or captain.posting_id is None:
+        raise RuleViolation(
+            _("只有公示中的提名才能确认（当前状态：%(status)s）。") % {"status": captain.get_status_display()}
+        )
+    if not _posting_window_over(captain, at):
+        raise RuleViolation(
+            _("公示期至%(date)s结束，公示期满后才能确认。") % {"date": captain.posting_ends_on or "—"}
+        )
+    objections = Objection.objects.filter(posting_id=captain.posting_id)
+    pending = objections.filter(status=Objection.Status.PENDING).count()
+    if pending:
+        raise RuleViolation(_("公示期间收到的%(n)d件异议尚未答复，答复后才能确认。") % {"n": pending})
+    if objections.filter(upheld=True).exists():
+        raise RuleViolation(_("公示期间有异议经核实成立，不能确认；请否决该提名或重新提名后再公示。"))
+    if not captain.resident.is_current:
+        raise RuleViolation(_("%(name)s已迁出或去世，不能确认为楼栋长。") % {"name": captain.resident.name})
+    captain.status = BuildingCaptain.Status.CONFIRMED
+    captain.decided_at = at
+    captain.decision_note = note
+    _save(captain, actor=actor, reason=_("确认楼栋长"), validate=False)
+    return captain
+
+
+@transaction.atomic
+def captain_reject(
+    *, captain: BuildingCaptain, actor: User | None, note: str, at: dt.datetime | None = None
+) -> BuildingCaptain:
+    captain = BuildingCaptain.objects.select_for_update().get(pk=captain.pk)
+    check_scope(actor, captain.community_id)
+    if captain.status not in (BuildingCaptain.Status.NOMINATED, BuildingCaptain.Status.POSTED):
+        raise RuleViolation(
+            _("该提名已办结（%(status)s），不能否决。") % {"status": captain.get_status_display()}
+        )
+    if not note.strip():
+        raise RuleViolation({"decision_note": [_("否决须填写理由。")]})
+    captain.status = BuildingCaptain.Status.REJECTED
+    captain.decided_at = at or timezone.now()
+    captain.decision_note = note.strip()
+    _save(captain, actor=actor, reason=_("否决楼栋长提名"), validate=False)
+    return captain
+
+
+@transaction.atomic
+def captain_end(
+    *, captain: BuildingCaptain, actor: User | None, note: str = "", at: dt.datetime | None = None
+):
+    captain = BuildingCaptain.objects.select_for_update().get(pk=captain.pk)
+    check_scope(actor, captain.community_id)
+    if captain.status != BuildingCaptain.Status.CONFIRMED:
+        raise RuleViolation(_("只有在任楼栋长才能办理卸任。"))
+    captain.status = BuildingCaptain.Status.ENDED
+    captain.decision_note = (captain.decision_note + "\n" + note).strip()
+    _save(captain, actor=actor, reason=_("楼栋长卸任"), validate=False)
+    return captain
