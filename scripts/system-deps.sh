@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs: Pango/HarfBuzz for WeasyPrint, CJK fonts, gettext to compile
-# translations, Debian's Chromium for browser tests and screenshots, poppler for PDF checks, and
+# translations, Debian's Chromium for browser tests and screenshots, poppler for PDF checks, wrk for the board benchmark, and
 # python3-venv when the system Python cannot create a virtualenv.
 # Installs what is missing when run as root; otherwise prints the exact command and fails.
 set -euo pipefail
 PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-wqy-microhei
-      gettext chromium poppler-utils)
+      gettext chromium poppler-utils wrk)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
