@@ -196,6 +196,7 @@ class HouseholdAdmin(ScopedHistoryAdmin):
     list_filter = ["community", "group"]
     search_fields = ["number", "address", "residents__name"]
     inlines = [ResidentInline]
+    ordering = ["community", "number"]
     list_per_page = 50
 
     def get_queryset(self, request):
