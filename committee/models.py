@@ -56,7 +56,9 @@ class Community(models.Model):
         StreetOffice, on_delete=models.PROTECT, related_name="communities", verbose_name=_("街道办事处")
     )
     name = models.CharField(_("社区名称"), max_length=100)
-    slug = models.SlugField(_("网址标识"), max_length=50, unique=True, help_text=_("公开栏网址中使用，如 xingfu"))
+    slug = models.SlugField(
+        _("网址标识"), max_length=50, unique=True, help_text=_("公开栏网址中使用，如 xingfu")
+    )
     address = models.CharField(_("居委会地址"), max_length=200, blank=True)
     phone = models.CharField(_("居委会电话"), max_length=30, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -67,7 +69,11 @@ class Community(models.Model):
         verbose_name_plural = _("社区")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["street_office", "name"], name="community_name_unique_in_office")
+            models.UniqueConstraint(
+                fields=["street_office", "name"],
+                name="community_name_unique_in_office",
+                violation_error_message=_("该街道下已有同名社区。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -87,16 +93,32 @@ class Community(models.Model):
 class CommunityRules(models.Model):
     """Per-community parameters. Defaults are the legal defaults quoted in DOMAIN.md."""
 
-    community = models.OneToOneField(Community, on_delete=models.CASCADE, related_name="_rules", verbose_name=_("社区"))
+    community = models.OneToOneField(
+        Community, on_delete=models.CASCADE, related_name="_rules", verbose_name=_("社区")
+    )
     # Committee
-    term_years = models.PositiveSmallIntegerField(_("居委会任期（年）"), default=5, validators=[MinValueValidator(1)])
-    seats_min = models.PositiveSmallIntegerField(_("居委会最少职数"), default=5, validators=[MinValueValidator(1)])
-    seats_max = models.PositiveSmallIntegerField(_("居委会最多职数"), default=9, validators=[MinValueValidator(1)])
+    term_years = models.PositiveSmallIntegerField(
+        _("居委会任期（年）"), default=5, validators=[MinValueValidator(1)]
+    )
+    seats_min = models.PositiveSmallIntegerField(
+        _("居委会最少职数"), default=5, validators=[MinValueValidator(1)]
+    )
+    seats_max = models.PositiveSmallIntegerField(
+        _("居委会最多职数"), default=9, validators=[MinValueValidator(1)]
+    )
     households_per_staff = models.PositiveSmallIntegerField(_("每名工作人员服务户数"), default=300)
-    households_per_representative_min = models.PositiveSmallIntegerField(_("居民代表每代表户数（下限）"), default=5)
-    households_per_representative_max = models.PositiveSmallIntegerField(_("居民代表每代表户数（上限）"), default=15)
-    assembly_reps_per_group_min = models.PositiveSmallIntegerField(_("每组出席代表会议人数（下限）"), default=2)
-    assembly_reps_per_group_max = models.PositiveSmallIntegerField(_("每组出席代表会议人数（上限）"), default=3)
+    households_per_representative_min = models.PositiveSmallIntegerField(
+        _("居民代表每代表户数（下限）"), default=5
+    )
+    households_per_representative_max = models.PositiveSmallIntegerField(
+        _("居民代表每代表户数（上限）"), default=15
+    )
+    assembly_reps_per_group_min = models.PositiveSmallIntegerField(
+        _("每组出席代表会议人数（下限）"), default=2
+    )
+    assembly_reps_per_group_max = models.PositiveSmallIntegerField(
+        _("每组出席代表会议人数（上限）"), default=3
+    )
     captain_posting_working_days = models.PositiveSmallIntegerField(_("楼栋长公示（工作日）"), default=5)
     # Meetings
     residents_meeting_quorum = models.CharField(
@@ -130,16 +152,25 @@ class CommunityRules(models.Model):
         _("罢免联名代表比例"), max_length=9, default="1/3", validators=[fraction_validator]
     )
     household_ballot_pass_share = models.CharField(
-        _("户代表票决通过比例（须超过有效票的）"), max_length=9, default="1/2", validators=[fraction_validator]
+        _("户代表票决通过比例（须超过有效票的）"),
+        max_length=9,
+        default="1/2",
+        validators=[fraction_validator],
     )
     # Opinions
     opinion_ack_working_days = models.PositiveSmallIntegerField(_("居民意见受理时限（工作日）"), default=3)
-    opinion_answer_working_days = models.PositiveSmallIntegerField(_("居民意见答复时限（工作日）"), default=15)
+    opinion_answer_working_days = models.PositiveSmallIntegerField(
+        _("居民意见答复时限（工作日）"), default=15
+    )
     # Hardship
     hardship_posting_days = models.PositiveSmallIntegerField(_("低保公示期（天）"), default=7)
     hardship_recheck_months = models.PositiveSmallIntegerField(_("低保复核周期（月）"), default=12)
     low_income_standard = models.DecimalField(
-        _("低保标准（元/人/月）"), max_digits=8, decimal_places=2, default=0, validators=[MinValueValidator(0)]
+        _("低保标准（元/人/月）"),
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()
 
@@ -147,10 +178,17 @@ class CommunityRules(models.Model):
         verbose_name = _("社区规则参数")
         verbose_name_plural = _("社区规则参数")
         constraints = [
-            models.CheckConstraint(condition=Q(seats_min__lte=models.F("seats_max")), name="rules_seats_min_le_max"),
             models.CheckConstraint(
-                condition=Q(households_per_representative_min__lte=models.F("households_per_representative_max")),
+                condition=Q(seats_min__lte=models.F("seats_max")),
+                name="rules_seats_min_le_max",
+                violation_error_message=_("最少职数不能大于最多职数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    households_per_representative_min__lte=models.F("households_per_representative_max")
+                ),
                 name="rules_rep_households_min_le_max",
+                violation_error_message=_("居民代表每代表户数的下限不能大于上限。"),
             ),
         ]
 
@@ -192,7 +230,9 @@ class OfficialDay(models.Model):
 
 
 class ResidentsGroup(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="groups", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="groups", verbose_name=_("社区")
+    )
     number = models.PositiveSmallIntegerField(_("组号"))
     name = models.CharField(_("名称"), max_length=50, help_text=_("如：第三居民小组"))
     leader = models.ForeignKey(
@@ -209,7 +249,13 @@ class ResidentsGroup(models.Model):
         verbose_name = _("居民小组")
         verbose_name_plural = _("居民小组")
         ordering = ["community", "number"]
-        constraints = [models.UniqueConstraint(fields=["community", "number"], name="group_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "number"],
+                name="group_number_unique",
+                violation_error_message=_("本社区已有相同组号的居民小组。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -220,7 +266,9 @@ class ResidentsGroup(models.Model):
 
 
 class Building(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("社区")
+    )
     group = models.ForeignKey(
         ResidentsGroup, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("居民小组")
     )
@@ -232,7 +280,13 @@ class Building(models.Model):
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
         ordering = ["community", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_name_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"],
+                name="building_name_unique",
+                violation_error_message=_("本社区已有同名楼栋。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -252,7 +306,12 @@ class Household(models.Model):
         ResidentsGroup, on_delete=models.PROTECT, related_name="households", verbose_name=_("居民小组")
     )
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, null=True, blank=True, related_name="households", verbose_name=_("楼栋")
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("楼栋"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     history = HistoricalRecords()
@@ -261,7 +320,13 @@ class Household(models.Model):
         verbose_name = _("户")
         verbose_name_plural = _("户")
         ordering = ["community", "number"]
-        constraints = [models.UniqueConstraint(fields=["community", "number"], name="household_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "number"],
+                name="household_number_unique",
+                violation_error_message=_("本社区已有相同户号的户。"),
+            )
+        ]
         indexes = [models.Index(fields=["community", "group"])]
 
     def __str__(self) -> str:
@@ -329,11 +394,22 @@ class Resident(models.Model):
         ordering = ["household__number", "id"]
         constraints = [
             # One person once per community.
-            models.UniqueConstraint(fields=["community", "id_number"], name="resident_id_once_per_community"),
-            models.CheckConstraint(condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"), name="resident_id_format"),
+            models.UniqueConstraint(
+                fields=["community", "id_number"],
+                name="resident_id_once_per_community",
+                violation_error_message=_("该身份证号码已在本社区登记，同一人在一个社区只能登记一次。"),
+            ),
             models.CheckConstraint(
-                condition=Q(moved_out_on__isnull=True) | Q(moved_in_on__isnull=True) | Q(moved_out_on__gte=models.F("moved_in_on")),
+                condition=Q(id_number__regex=r"^[0-9]{17}[0-9X]$"),
+                name="resident_id_format",
+                violation_error_message=_("身份证号码应为18位：前17位为数字，最后一位为数字或X。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(moved_out_on__isnull=True)
+                | Q(moved_in_on__isnull=True)
+                | Q(moved_out_on__gte=models.F("moved_in_on")),
                 name="resident_moved_out_after_in",
+                violation_error_message=_("迁出日期不能早于迁入日期。"),
             ),
         ]
         indexes = [
@@ -368,11 +444,15 @@ class Resident(models.Model):
             else:
                 self.community_id = household.community_id
         if self.id_number and self.community_id and "id_number" not in errors:
-            clash = Resident.objects.filter(community_id=self.community_id, id_number=self.id_number).exclude(pk=self.pk)
+            clash = Resident.objects.filter(community_id=self.community_id, id_number=self.id_number).exclude(
+                pk=self.pk
+            )
             other = clash.select_related("household").first()
             if other:
                 errors["id_number"] = [
-                    _("该身份证号码已登记在本社区（%(name)s，户号%(household)s），同一人在一个社区只能登记一次。")
+                    _(
+                        "该身份证号码已登记在本社区（%(name)s，户号%(household)s），同一人在一个社区只能登记一次。"
+                    )
                     % {"name": other.name, "household": other.household.number}
                 ]
         if self.moved_out_on and self.moved_in_on and self.moved_out_on < self.moved_in_on:
@@ -392,7 +472,9 @@ class Resident(models.Model):
             else:
                 self.id_number, self.birth_date, self.sex = info.number, info.birth_date, info.sex
         if self.household_id and not self.community_id:
-            self.community_id = Household.objects.values_list("community_id", flat=True).get(pk=self.household_id)
+            self.community_id = Household.objects.values_list("community_id", flat=True).get(
+                pk=self.household_id
+            )
         super().save(*args, **kwargs)
 
 
@@ -410,9 +492,15 @@ class Kinship(models.Model):
         PARENT_IN_LAW = "parent_in_law", _("公婆/岳父母")  # person is a parent-in-law of relative
         SIBLING_IN_LAW = "sibling_in_law", _("兄弟姐妹的配偶/配偶的兄弟姐妹")
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("社区"), editable=False)
-    person = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="kin_out", verbose_name=_("居民"))
-    relative = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="kin_in", verbose_name=_("亲属"))
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="+", verbose_name=_("社区"), editable=False
+    )
+    person = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="kin_out", verbose_name=_("居民")
+    )
+    relative = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="kin_in", verbose_name=_("亲属")
+    )
     kind = models.CharField(_("关系"), max_length=20, choices=Kind.choices)
     history = HistoricalRecords()
 
@@ -420,8 +508,16 @@ class Kinship(models.Model):
         verbose_name = _("亲属关系")
         verbose_name_plural = _("亲属关系")
         constraints = [
-            models.UniqueConstraint(fields=["person", "relative"], name="kinship_pair_unique"),
-            models.CheckConstraint(condition=~Q(person=models.F("relative")), name="kinship_not_self"),
+            models.UniqueConstraint(
+                fields=["person", "relative"],
+                name="kinship_pair_unique",
+                violation_error_message=_("这两位居民之间已登记了亲属关系。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("relative")),
+                name="kinship_not_self",
+                violation_error_message=_("不能与本人建立亲属关系。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -434,7 +530,11 @@ class Kinship(models.Model):
             if self.person.community_id != self.relative.community_id:
                 raise ValidationError(_("两位居民须在同一社区。"))
             self.community_id = self.person.community_id
-            if Kinship.objects.filter(person=self.relative_id, relative=self.person_id).exclude(pk=self.pk).exists():
+            if (
+                Kinship.objects.filter(person=self.relative_id, relative=self.person_id)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
                 raise ValidationError(_("这两位居民之间已登记了亲属关系。"))
 
     def save(self, *args, **kwargs):
@@ -444,7 +544,9 @@ class Kinship(models.Model):
 
 
 class CommitteeTerm(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="terms", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="terms", verbose_name=_("社区")
+    )
     number = models.PositiveSmallIntegerField(_("届次"), help_text=_("第几届"))
     starts_on = models.DateField(_("任期开始"))
     ends_on = models.DateField(_("任期结束"), blank=True, help_text=_("留空按社区任期年限（默认5年）计算"))
@@ -455,12 +557,22 @@ class CommitteeTerm(models.Model):
         verbose_name_plural = _("居委会届次")
         ordering = ["community", "-starts_on"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "number"], name="term_number_unique"),
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["community", "number"],
+                name="term_number_unique",
+                violation_error_message=_("本社区已有该届次。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="term_ends_after_start",
+                violation_error_message=_("任期结束日期须晚于开始日期。"),
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(_("%(community)s第%(number)s届居委会") % {"community": self.community, "number": self.number})
+        return str(
+            _("%(community)s第%(number)s届居委会") % {"community": self.community, "number": self.number}
+        )
 
     def clean(self):
         if self.starts_on and not self.ends_on and self.community_id:
@@ -488,8 +600,12 @@ class CommitteeSeat(models.Model):
         VICE_CHAIR = "vice_chair", _("副主任")
         MEMBER = "member", _("委员")
 
-    term = models.ForeignKey(CommitteeTerm, on_delete=models.CASCADE, related_name="seats", verbose_name=_("届次"))
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="committee_seats", verbose_name=_("成员"))
+    term = models.ForeignKey(
+        CommitteeTerm, on_delete=models.CASCADE, related_name="seats", verbose_name=_("届次")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="committee_seats", verbose_name=_("成员")
+    )
     role = models.CharField(_("职务"), max_length=20, choices=Role.choices)
     starts_on = models.DateField(_("任职日期"), null=True, blank=True)
     ended_on = models.DateField(_("离任日期"), null=True, blank=True, help_text=_("辞职、罢免或迁出时填写"))
@@ -500,9 +616,16 @@ class CommitteeSeat(models.Model):
         verbose_name_plural = _("居委会成员")
         ordering = ["term", "role", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["term", "resident"], name="seat_one_per_resident_per_term"),
             models.UniqueConstraint(
-                fields=["term"], condition=Q(role="chair", ended_on__isnull=True), name="seat_one_chair_per_term"
+                fields=["term", "resident"],
+                name="seat_one_per_resident_per_term",
+                violation_error_message=_("该居民已是本届居委会成员。"),
+            ),
+            models.UniqueConstraint(
+                fields=["term"],
+                condition=Q(role="chair", ended_on__isnull=True),
+                name="seat_one_chair_per_term",
+                violation_error_message=_("本届居委会已有在任主任。"),
             ),
         ]
 
@@ -517,9 +640,15 @@ class CommitteeSeat(models.Model):
 class Representative(models.Model):
     """居民代表, elected by a residents' group for a term."""
 
-    term = models.ForeignKey(CommitteeTerm, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("届次"))
-    group = models.ForeignKey(ResidentsGroup, on_delete=models.PROTECT, related_name="representatives", verbose_name=_("居民小组"))
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="representative_terms", verbose_name=_("居民代表"))
+    term = models.ForeignKey(
+        CommitteeTerm, on_delete=models.CASCADE, related_name="representatives", verbose_name=_("届次")
+    )
+    group = models.ForeignKey(
+        ResidentsGroup, on_delete=models.PROTECT, related_name="representatives", verbose_name=_("居民小组")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="representative_terms", verbose_name=_("居民代表")
+    )
     elected_on = models.DateField(_("推选日期"), null=True, blank=True)
     ended_on = models.DateField(_("终止日期"), null=True, blank=True)
     history = HistoricalRecords()
@@ -528,7 +657,13 @@ class Representative(models.Model):
         verbose_name = _("居民代表")
         verbose_name_plural = _("居民代表")
         ordering = ["term", "group__number", "id"]
-        constraints = [models.UniqueConstraint(fields=["term", "resident"], name="representative_once_per_term")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "resident"],
+                name="representative_once_per_term",
+                violation_error_message=_("该居民已是本届居民代表。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.group} {self.resident}"
@@ -555,9 +690,15 @@ class BuildingCaptain(models.Model):
         REJECTED = "rejected", _("未通过")
         ENDED = "ended", _("已卸任")
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), editable=False)
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="captains", verbose_name=_("楼栋"))
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="captaincies", verbose_name=_("楼栋长"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"), editable=False
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="captains", verbose_name=_("楼栋")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="captaincies", verbose_name=_("楼栋长")
+    )
     self_nominated = models.BooleanField(_("自荐"), default=False)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.NOMINATED)
     nominated_on = models.DateField(_("提名日期"))
@@ -576,12 +717,16 @@ class BuildingCaptain(models.Model):
         ordering = ["building__name", "-nominated_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["building"], condition=Q(status="confirmed"), name="captain_one_confirmed_per_building"
+                fields=["building"],
+                condition=Q(status="confirmed"),
+                name="captain_one_confirmed_per_building",
+                violation_error_message=_("该楼栋已有在任楼栋长，请先办理原楼栋长卸任。"),
             ),
             models.UniqueConstraint(
                 fields=["building", "resident"],
                 condition=Q(status__in=["nominated", "posted"]),
                 name="captain_one_open_nomination",
+                violation_error_message=_("该居民对该楼栋已有未办结的提名。"),
             ),
         ]
 
@@ -602,8 +747,12 @@ class SupervisionMember(models.Model):
         CHAIR = "chair", _("主任")
         MEMBER = "member", _("委员")
 
-    term = models.ForeignKey(CommitteeTerm, on_delete=models.CASCADE, related_name="supervisors", verbose_name=_("届次"))
-    resident = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="supervision_terms", verbose_name=_("监督委员"))
+    term = models.ForeignKey(
+        CommitteeTerm, on_delete=models.CASCADE, related_name="supervisors", verbose_name=_("届次")
+    )
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="supervision_terms", verbose_name=_("监督委员")
+    )
     role = models.CharField(_("职务"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     elected_on = models.DateField(_("当选日期"), null=True, blank=True)
     ended_on = models.DateField(_("离任日期"), null=True, blank=True)
@@ -613,7 +762,13 @@ class SupervisionMember(models.Model):
         verbose_name = _("居务监督委员")
         verbose_name_plural = _("居务监督委员会")
         ordering = ["term", "role", "id"]
-        constraints = [models.UniqueConstraint(fields=["term", "resident"], name="supervisor_once_per_term")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "resident"],
+                name="supervisor_once_per_term",
+                violation_error_message=_("该居民已是本届居务监督委员。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.resident}"
@@ -632,8 +787,12 @@ class SupervisionMember(models.Model):
 class StaffProfile(models.Model):
     """Which communities a staff user works for. Roles are Django groups (committee.roles)."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("用户"))
-    communities = models.ManyToManyField(Community, blank=True, related_name="staff", verbose_name=_("所属社区"))
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="staff_profile", verbose_name=_("用户")
+    )
+    communities = models.ManyToManyField(
+        Community, blank=True, related_name="staff", verbose_name=_("所属社区")
+    )
     street_office = models.ForeignKey(
         StreetOffice,
         on_delete=models.PROTECT,
@@ -644,7 +803,12 @@ class StaffProfile(models.Model):
         help_text=_("街道工作人员填写：可查看该街道下所有社区"),
     )
     resident = models.ForeignKey(
-        Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("对应居民")
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("对应居民"),
     )
     title = models.CharField(_("职务说明"), max_length=50, blank=True)
     history = HistoricalRecords()
