@@ -1,8 +1,33 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from notices import views
+
+
+class MonthConverter:
+    regex = r"\d{4}-\d{2}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(MonthConverter, "yyyymm")
 
 app_name = "notices"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.board, name="board"),
+    path("c/<slug:slug>/notices/<int:pk>/", views.posting_detail, name="posting"),
+    path("c/<slug:slug>/notices/<int:pk>/objection/filed/", views.objection_filed, name="objection_filed"),
+    path(
+        "c/<slug:slug>/notices/<int:pk>/files/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+    path("c/<slug:slug>/feed/", views.feed, name="feed"),
+    path("c/<slug:slug>/archive/", views.archive, name="archive"),
+    path("c/<slug:slug>/archive/<yyyymm:month>/", views.archive_month, name="archive_month"),
+    path("c/<slug:slug>/verify/", views.verify, name="verify"),
 ]

@@ -1,6 +1,291 @@
-from django.http import HttpResponse
+"""The public board (公开栏): read-only pages for residents, no login; one form to file an objection.
+
+Views are thin: reads go through ``notices.selectors``, the one write through
+``notices.services.objection_file``; caching and conditional GET are ``notices.pagecache``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from committee.models import Community
+from notices import pagecache, selectors
+from notices.filters import MONTH_RE, PostingFilter, month_bounds
+from notices.models import Attachment, Category, Posting
+
+HASH_RE = re.compile(r"^[0-9a-f]{8,64}$")
+PAGE_SIZES = (10, 20, 50)
+DEFAULT_PAGE_SIZE = 20
+# Above this many communities the index gets a search box.
+INDEX_SEARCH_FROM = 8
 
 
-def home(request):
-    # Placeholder until the public board lands (issue 4).
-    return HttpResponse("居委公开平台")
+def _page_size(request: HttpRequest) -> int:
+    try:
+        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        return DEFAULT_PAGE_SIZE
+    return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+# --- Index ------------------------------------------------------------------------------------
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """All communities grouped by street office, or straight to the only one."""
+    communities = list(selectors.communities_public())
+    if len(communities) == 1:
+        return redirect("notices:board", slug=communities[0].slug)
+    query = request.GET.get("q", "").strip()[:50]
+    shown = [c for c in communities if query in c.name or query in c.street_office.name] if query else communities
+    groups: dict[str, list[Community]] = {}
+    for community in shown:
+        groups.setdefault(community.street_office.name, []).append(community)
+    return render(
+        request,
+        "notices/home.html",
+        {
+            "groups": groups,
+            "query": query,
+            "show_search": len(communities) >= INDEX_SEARCH_FROM or bool(query),
+            "total": len(communities),
+        },
+    )
+
+
+# --- Board ------------------------------------------------------------------------------------
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (we already have it from the category counts: one query less)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:
+        return self._known_count
+
+
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    community = pagecache.community_or_404(slug)
+    return pagecache.serve(request, community, lambda at: _render_board(request, community, at))
+
+
+def _render_board(request: HttpRequest, community: Community, at: dt.datetime) -> HttpResponse:
+    """At most 4 queries whatever the page size: boundary (by pagecache), category counts, page rows."""
+    visible = selectors.postings_visible(community=community, at=at)
+    data = request.GET.copy()
+    filterset = PostingFilter(data, queryset=visible)
+    applied = filterset.cleaned()
+    # Counts per category under the search and month filters but not the category filter.
+    without_category = data.copy()
+    without_category.pop("category", None)
+    counts = selectors.category_counts(PostingFilter(without_category, queryset=visible).qs)
+    category = applied.get("category")
+    total = counts.get(category, 0) if category else sum(counts.values())
+    rows = filterset.qs.annotate(has_attachments=Exists(Attachment.objects.filter(posting=OuterRef("pk"))))
+    paginator = CountedPaginator(rows, _page_size(request), count=total)
+    page = paginator.get_page(request.GET.get("page"))
+    tabs = [
+        {"value": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Category.choices
+        if counts.get(value) or value == category
+    ]
+    context = pagecache.render_context(
+        {
+            "community": community,
+            "filter": filterset,
+            "applied": applied,
+            "category": category,
+            "tabs": tabs,
+            "all_count": sum(counts.values()),
+            "page_obj": page,
+            "postings": list(page.object_list),
+            "page_size": paginator.per_page,
+            "page_sizes": PAGE_SIZES,
+            "bad_filters": sorted(filterset.form.errors),
+            "now": at,
+        }
+    )
+    return render(request, "notices/board.html", context)
+
+
+# --- One posting ------------------------------------------------------------------------------
+
+
+class ObjectionForm(forms.Form):
+    name = forms.CharField(label=_("真实姓名"), max_length=50)
+    phone = forms.CharField(
+        label=_("联系电话"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+    )
+    body = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+
+
+def _posting_or_404(community: Community, pk: int, at: dt.datetime) -> Posting:
+    posting = selectors.posting_public(community=community, pk=pk, at=at)
+    if posting is None:
+        raise Http404("not public")
+    return posting
+
+
+def _detail_context(community: Community, posting: Posting, at: dt.datetime, form: ObjectionForm | None) -> dict:
+    versions = selectors.series_versions(posting=posting, at=at)
+    newer = [v for v in versions if v.version > posting.version]
+    visible_now = posting.is_visible(at)
+    objections_accepted = visible_now and posting.objections_open
+    return {
+        "community": community,
+        "posting": posting,
+        "visible_now": visible_now,
+        "withdrawn": posting.withdrawn_at is not None and posting.withdrawn_at <= at,
+        "replaced": posting.replaced_at is not None and posting.replaced_at <= at,
+        "latest": newer[-1] if newer else None,
+        "versions": versions if len(versions) > 1 else [],
+        "attachments": list(posting.attachments.all()),
+        "objections": selectors.objection_counts(posting=posting),
+        "objections_accepted": objections_accepted,
+        "form": form if form is not None else (ObjectionForm() if objections_accepted else None),
+        "now": at,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def posting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    community = pagecache.community_or_404(slug)
+    if request.method == "POST":
+        return _file_objection(request, community, pk)
+
+    def _render(at: dt.datetime) -> HttpResponse:
+        posting = _posting_or_404(community, pk, at)
+        context = pagecache.render_context(_detail_context(community, posting, at, None))
+        return render(request, "notices/detail.html", context)
+
+    return pagecache.serve(request, community, _render)
+
+
+def _file_objection(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
+    from notices import services  # the write side (h3); imported late so the board runs without it
+
+    at = timezone.now()
+    posting = _posting_or_404(community, pk, at)
+    form = ObjectionForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.objection_file(
+                posting,
+                name=form.cleaned_data["name"],
+                phone=form.cleaned_data["phone"],
+                body=form.cleaned_data["body"],
+                at=at,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            return redirect("notices:objection_filed", slug=community.slug, pk=posting.pk)
+    context = _detail_context(community, posting, at, form)
+    context["objection_error"] = error or gettext("提交未成功，请检查下面标出的内容。")
+    return render(request, "notices/detail.html", context, status=400)
+
+
+@require_GET
+def objection_filed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    community = pagecache.community_or_404(slug)
+    posting = _posting_or_404(community, pk, timezone.now())
+    return render(request, "notices/objection_filed.html", {"community": community, "posting": posting})
+
+
+@require_GET
+def attachment_download(request: HttpRequest, slug: str, pk: int, attachment_id: int) -> FileResponse:
+    """Attachments are served only while their posting may be opened (not from a public media URL)."""
+    community = pagecache.community_or_404(slug)
+    posting = _posting_or_404(community, pk, timezone.now())
+    attachment = Attachment.objects.filter(posting=posting, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("no attachment")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("file missing")
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    response = FileResponse(handle, as_attachment=not inline, filename=attachment.name, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- Feed, archive, verify --------------------------------------------------------------------
+
+
+def feed(request: HttpRequest, slug: str) -> HttpResponse:
+    from notices.feeds import BoardFeed
+
+    community = pagecache.community_or_404(slug)
+    return pagecache.serve(request, community, lambda at: BoardFeed(community=community, at=at)(request, slug=slug))
+
+
+def archive(request: HttpRequest, slug: str) -> HttpResponse:
+    community = pagecache.community_or_404(slug)
+
+    def _render(at: dt.datetime) -> HttpResponse:
+        months = selectors.archive_months(community=community, at=at)
+        years: dict[int, list[dict]] = {}
+        for row in months:
+            month = timezone.localtime(row["month"]) if timezone.is_aware(row["month"]) else row["month"]
+            years.setdefault(month.year, []).append({"month": month, "n": row["n"]})
+        context = pagecache.render_context({"community": community, "years": years, "now": at})
+        return render(request, "notices/archive.html", context)
+
+    return pagecache.serve(request, community, _render)
+
+
+def archive_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
+    community = pagecache.community_or_404(slug)
+    m = MONTH_RE.match(month)
+    try:
+        first = dt.date(int(m.group(1)), int(m.group(2)), 1) if m else None
+    except ValueError:
+        first = None
+    if first is None:
+        raise Http404("bad month")
+
+    def _render(at: dt.datetime) -> HttpResponse:
+        start, end = month_bounds(first)
+        postings = list(selectors.archive_postings(community=community, start=start, end=end, at=at))
+        context = pagecache.render_context(
+            {"community": community, "month": start, "postings": postings, "now": at}
+        )
+        return render(request, "notices/archive_month.html", context)
+
+    return pagecache.serve(request, community, _render)
+
+
+@require_GET
+def verify(request: HttpRequest, slug: str) -> HttpResponse:
+    """A resident pastes the hash printed on a paper sheet; we say whether the record has it."""
+    community = pagecache.community_or_404(slug)
+    value = request.GET.get("hash", "").strip().lower()[:200]
+    context: dict = {"community": community, "value": value, "checked": False}
+    if value and not HASH_RE.match(value):
+        context["malformed"] = True
+    elif value:
+        from notices import ledger  # h3's ledger
+
+        context["checked"] = True
+        context["entry"] = ledger.lookup(community, value)
+    return render(request, "notices/verify.html", context)
