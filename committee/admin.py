@@ -24,7 +24,7 @@ from committee.admin_base import (
     register_community_path,
 )
 from committee.errors import RuleViolation
-from committee.idnumbers import mask_id, mask_phone
+from committee.idnumbers import mask_id
 from committee.models import (
     Building,
     BuildingCaptain,
@@ -249,8 +249,6 @@ class ResidentAdmin(ScopedHistoryAdmin):
         "household_number",
         "group_name",
         "relation_to_head",
-        "residence",
-        "masked_phone",
         "status",
     ]
     list_select_related = ["household", "household__group"]
@@ -283,10 +281,6 @@ class ResidentAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
         return mask_id(obj.id_number)
-
-    @admin.display(description=_("联系电话"))
-    def masked_phone(self, obj):
-        return mask_phone(obj.phone)
 
     @admin.display(description=_("户号"), ordering="household__number")
     def household_number(self, obj):
