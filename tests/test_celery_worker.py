@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -58,6 +59,14 @@ class Worker:
     def output(self) -> str:
         return "".join(self.log)
 
+    def wait_for_log(self, text: str, timeout: float = 30) -> bool:
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
+
     def stop(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -103,8 +112,16 @@ def test_real_worker_runs_task_against_test_database(worker, live_celery):
     assert result["database"] == connection.settings_dict["NAME"]
     assert result["database"].startswith("test_")
     assert "xingfu-worker" in result["communities"]
-    out = worker.output()
-    assert "portal.tasks.ping" in out and "succeeded" in out, out
+    # The worker logs the success just after storing the result.
+    assert worker.wait_for_log("] succeeded in"), worker.output()
+    assert "Task portal.tasks.ping[" in worker.output()
+
+    # The compose health check for workers pings this very worker through the broker.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import healthcheck
+
+    assert healthcheck.check_worker(f"{worker.queue}@{socket.gethostname()}") is None
+    assert "did not answer" in healthcheck.check_worker(f"nobody-{worker.queue}@{socket.gethostname()}")
     print(f"round trip through the worker: {latency:.2f} s")
 
 
