@@ -362,10 +362,13 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
                 return
         except (ValueError, TypeError, models.ObjectDoesNotExist) as e:
             raise Http404 from e
-        # A deleted object: judge by its last historical record.
+        # A deleted object: judge by its last historical record (a historical row's own pk is its
+        # history_id, so filter on the model's pk column).
         history = getattr(self.model, "history", None)
         record = (
-            history.filter(pk=object_id).order_by("-history_date").first() if history is not None else None
+            history.filter(**{self.model._meta.pk.attname: object_id}).order_by("-history_date").first()
+            if history is not None
+            else None
         )
         if record is not None:
             try:

@@ -278,3 +278,13 @@ def test_superuser_sees_both(client, two_worlds):
     response = client.get(reverse("admin:committee_resident_changelist"))
     shown = {o.pk for o in response.context["cl"].result_list}
     assert {world_a[cm.Resident].pk, world_b[cm.Resident].pk} <= shown
+
+
+def test_history_of_deleted_objects_follows_the_scope(client, two_worlds):
+    world_a, world_b, user_a, _ = two_worlds
+    kin_a, kin_b = world_a[cm.Kinship], world_b[cm.Kinship]
+    ids = (kin_a.pk, kin_b.pk)
+    cm.Kinship.objects.filter(pk__in=ids).delete()
+    client.force_login(user_a)
+    assert client.get(reverse("admin:committee_kinship_history", args=[ids[0]])).status_code == 200
+    assert client.get(reverse("admin:committee_kinship_history", args=[ids[1]])).status_code == 404
