@@ -137,6 +137,16 @@ def test_healthz_endpoint(client):
 
 
 @pytest.mark.django_db
+def test_healthz_reports_an_unreachable_cache(client, settings):
+    settings.CACHES = {  # nothing listens on port 1
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert b"cache: ConnectionError" in response.content
+
+
+@pytest.mark.django_db
 def test_beat_health_check_follows_last_run(settings):
     from django.utils import timezone
     from django_celery_beat.models import IntervalSchedule, PeriodicTask

@@ -3,6 +3,7 @@ Celery is configured for late acks and JSON."""
 
 import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -178,3 +179,16 @@ def test_ping_task_reports_database(settings):
     result = ping.delay().get(timeout=10)  # eager in the test settings
     assert result["pong"] is True
     assert result["database"].startswith("test_")
+
+
+def test_readme_documents_every_environment_variable():
+    """Every variable the settings read appears in README.md's configuration table."""
+    names = set()
+    for path in (ROOT / "portal" / "settings").glob("*.py"):
+        names |= set(re.findall(r"""(?:env|Env\(\))\.(?:str|bool|int|float|list|db|url|json)\(\s*["']([A-Z_]+)["']""",
+                                path.read_text()))
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PORTAL_VAR_DIR"} <= names
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    missing = sorted(name for name in names if f"| `{name}` |" not in table)
+    assert not missing, f"README.md's configuration table lacks: {missing}"
