@@ -6,6 +6,9 @@
 set -euo pipefail
 PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-wqy-microhei
       gettext chromium poppler-utils wrk)
+# SYSTEM_DEPS_EXTRA: more packages (space-separated), e.g. for a test of this script.
+read -r -a extra <<< "${SYSTEM_DEPS_EXTRA:-}"
+PKGS+=("${extra[@]}")
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

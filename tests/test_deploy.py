@@ -3,8 +3,10 @@ parsed and every command it runs is checked against the project."""
 
 import datetime as dt
 import importlib
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -160,3 +162,25 @@ def test_beat_health_check_follows_last_run(settings):
     PeriodicTask.objects.filter(pk=task.pk).update(last_run_at=now - dt.timedelta(minutes=10))
     problem = healthcheck.check_beat(now)
     assert problem and "beat has sent no periodic task" in problem
+
+
+# --- The fresh-machine install path ------------------------------------------------------------
+
+
+def test_system_deps_are_installed_here():
+    result = subprocess.run(["bash", str(ROOT / "scripts" / "system-deps.sh")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # nothing missing, nothing done
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to drop to nobody")
+def test_system_deps_print_the_exact_command_when_not_root():
+    result = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", str(ROOT / "scripts" / "system-deps.sh")],
+        env={**os.environ, "SYSTEM_DEPS_EXTRA": "juwei-no-such-package"}, capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert (
+        "sudo apt-get update && sudo apt-get install -y --no-install-recommends juwei-no-such-package"
+        in result.stderr
+    )
