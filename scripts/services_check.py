@@ -24,7 +24,11 @@ params = dict(
 try:
     conn = psycopg2.connect(dbname="postgres", **params)
 except Exception as e:  # noqa: BLE001
-    sys.exit(f"PostgreSQL is unreachable at {db['HOST']}:{db['PORT']} (DATABASE_URL): {e}")
+    sys.exit(
+        f"PostgreSQL is unreachable at {db['HOST']}:{db['PORT']} (DATABASE_URL): {e}\n"
+        "Start it (Debian: pg_ctlcluster 15 main start) or point make at another server: "
+        "make test TEST_DATABASE_URL=postgres://user@host:5432/juwei"
+    )
 try:
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -40,5 +44,9 @@ redis_url = os.environ["REDIS_URL"]
 try:
     redis.Redis.from_url(redis_url, socket_connect_timeout=5).ping()
 except Exception as e:  # noqa: BLE001
-    sys.exit(f"Redis is unreachable at {redis_url} (REDIS_URL): {e}")
+    sys.exit(
+        f"Redis is unreachable at {redis_url} (REDIS_URL): {e}\n"
+        "Start it (Debian: service redis-server start) or point make at another server: "
+        "make test TEST_REDIS_URL=redis://host:6379/0"
+    )
 print(f"PostgreSQL ({db['HOST']}:{db['PORT']}/{db['NAME']}) and Redis ({redis_url}) are reachable.")
