@@ -111,6 +111,44 @@ class Posting(models.Model):
     def is_released(self) -> bool:
         return self.state == self.State.RELEASED
 
+    # Once released, a posting is the record of what was published: only the lifecycle fields may
+    # change afterwards (services: withdrawal, replacement by a new version); anything else needs a
+    # new version. The services check first with a better message; this is the last line.
+    LIFECYCLE_FIELDS = frozenset({"replaced_at", "withdrawn_at", "withdrawal_reason", "series"})
+
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        lifecycle_only = update_fields is not None and set(update_fields) <= self.LIFECYCLE_FIELDS
+        if self.pk and not self._state.adding and not lifecycle_only:
+            self._refuse_change_of_released(update_fields)
+        super().save(*args, **kwargs)
+
+    def _refuse_change_of_released(self, update_fields) -> None:
+        from committee.errors import RuleViolation
+
+        stored = type(self)._base_manager.filter(pk=self.pk).first()
+        if stored is None or stored.state != self.State.RELEASED:
+            return
+        names = [f.attname for f in self._meta.concrete_fields if f.name not in self.LIFECYCLE_FIELDS]
+        if update_fields is not None:
+            names = [n for n in names if n in update_fields or n.removesuffix("_id") in update_fields]
+        changed = [n for n in names if getattr(stored, n) != getattr(self, n)]
+        # ``series`` may only be set once (a first version joins its own series).
+        if stored.series_id is not None and self.series_id != stored.series_id:
+            changed.append("series_id")
+        if changed:
+            raise RuleViolation(
+                _("已发布的公开事项不能修改（%(fields)s）；如需更正，请发布新版本。"),
+                params={"fields": ", ".join(changed)},
+            )
+
+    def delete(self, *args, **kwargs):
+        from committee.errors import RuleViolation
+
+        if self.pk and type(self)._base_manager.filter(pk=self.pk, state=self.State.RELEASED).exists():
+            raise RuleViolation(_("已发布的公开事项不能删除；如需停止公开，请撤回。"))
+        return super().delete(*args, **kwargs)
+
     def ends_at(self):
         """When the posting stops being public (None: until withdrawn or replaced)."""
         ends = [t for t in (self.expire_at, self.withdrawn_at, self.replaced_at) if t is not None]
@@ -143,6 +181,24 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Attachments are part of what was published: fixed once their posting is released. (Adding one
+    # to a released posting is refused by ``notices.services.attachment_add``; the ledger would show
+    # it, since the content hash covers the attachments' hashes.)
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding:
+            self._refuse_if_released(_("已发布的公开事项的附件不能修改；如需更正，请发布新版本。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_released(_("已发布的公开事项的附件不能删除；如需更正，请发布新版本。"))
+        return super().delete(*args, **kwargs)
+
+    def _refuse_if_released(self, message) -> None:
+        from committee.errors import RuleViolation
+
+        if Posting._base_manager.filter(pk=self.posting_id, state=Posting.State.RELEASED).exists():
+            raise RuleViolation(message)
 
 
 class Objection(models.Model):
