@@ -41,7 +41,16 @@ from committee.models import (
     SupervisionMember,
     User,
 )
-from committee.roles import ALL_ROLES, CASE_OFFICER, CHAIR, GROUP_LEADER, MEMBER, STREET, SUPERVISOR, roles_sync
+from committee.roles import (
+    ALL_ROLES,
+    CASE_OFFICER,
+    CHAIR,
+    GROUP_LEADER,
+    MEMBER,
+    STREET,
+    SUPERVISOR,
+    roles_sync,
+)
 from committee.selectors import supervision_conflict
 
 DEMO_PASSWORD = "juwei-demo-2026"
