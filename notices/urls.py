@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from notices import views
+from notices import views, views_disclosure
 
 
 class MonthConverter:
@@ -30,4 +30,6 @@ urlpatterns = [
     path("c/<slug:slug>/archive/", views.archive, name="archive"),
     path("c/<slug:slug>/archive/<yyyymm:month>/", views.archive_month, name="archive_month"),
     path("c/<slug:slug>/verify/", views.verify, name="verify"),
+    path("c/<slug:slug>/disclosure/", views_disclosure.disclosure_index, name="disclosure"),
+    path("c/<slug:slug>/disclosure/<str:month>.pdf", views_disclosure.disclosure_pdf, name="disclosure_pdf"),
 ]
