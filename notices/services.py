@@ -22,11 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.errors import RuleViolation
+from committee.idnumbers import validate_phone
 from committee.models import Community, User
 from committee.services import check_scope, integrity_message
 from committee.workdays import add_working_days_detailed
 from notices import cache, ledger
-from notices.models import Category, Posting
+from notices.attachments import check_upload
+from notices.models import Attachment, Category, Objection, Posting
 from notices.sanitize import dangerous_parts, sanitize_body
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -278,3 +280,207 @@ def publish(
         at=at,
     )
     return posting_release(posting, actor=actor, at=at)
+
+
+# --- corrections and withdrawals -------------------------------------------------------------------
+
+
+@transaction.atomic
+def posting_new_version(
+    posting: Posting,
+    *,
+    actor: User | None,
+    correction_note: str,
+    at: dt.datetime | None = None,
+    release: bool = True,
+    **changes,
+) -> Posting:
+    """A correction: a new version in the same series that supersedes ``posting``.
+
+    Both stay in the record; the old one stops being public at the new one's ``publish_at``
+    (``replaced_at``). The new version copies the old one's attachments and every field not in
+    ``changes``; ``publish_at`` defaults to ``at`` (now). With ``release=False`` the new version is
+    left as a draft (e.g. to change its attachments) and replaces the old one when released.
+    """
+    at = at or timezone.now()
+    unknown = set(changes) - VERSION_FIELDS
+    if unknown:
+        raise TypeError(f"posting_new_version: cannot change {sorted(unknown)}")
+    old = _lock(posting)
+    check_scope(actor, old.community_id)
+    note = (correction_note or "").strip()
+    if not note:
+        raise RuleViolation(_("请填写更正说明。"))
+    if not old.is_released:
+        raise RuleViolation(_("草稿可以直接修改，无需发布新版本。"))
+    if old.withdrawn_at is not None:
+        raise RuleViolation(_("该公开事项已撤回，不能再更正。"))
+    if old.replaced_at is not None or Posting.objects.filter(supersedes=old).exists():
+        raise RuleViolation(_("该版本已有更正版本（或待发布的更正草稿），请对最新版本操作。"))
+    fields = {name: getattr(old, name) for name in VERSION_FIELDS}
+    fields["publish_at"] = at
+    if "working_days" not in changes and "expire_at" in changes:
+        fields["working_days"] = None  # an explicit end replaces the count of working days
+    fields.update(changes)
+    if fields["body"] != old.body:
+        fields["body"] = _clean_body(fields["body"])
+    if old.series_id is None:
+        old.series = old
+        old._history_user = actor
+        old.save(update_fields=["series"])
+    new = Posting(
+        community=old.community,
+        series_id=old.series_id,
+        version=old.version + 1,
+        supersedes=old,
+        correction_note=note[:200],
+        source_type_id=old.source_type_id,
+        source_id=old.source_id,
+        created_by=actor,
+        **fields,
+    )
+    new.title = (new.title or "").strip()
+    _apply_window(new)
+    _save(new, actor=actor, reason=_("更正：%(note)s") % {"note": note[:100]})
+    for a in old.attachments.all():
+        Attachment.objects.create(
+            posting=new, file=a.file.name, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
+        )
+    if release:
+        new = posting_release(new, actor=actor, at=at)
+    return new
+
+
+@transaction.atomic
+def posting_withdraw(posting: Posting, *, actor: User | None, reason: str, at: dt.datetime | None = None) -> Posting:
+    """Stop publishing ``posting``; it stays in the record with the reason (and a ledger entry)."""
+    at = at or timezone.now()
+    posting = _lock(posting)
+    check_scope(actor, posting.community_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation(_("请填写撤回原因。"))
+    if len(reason) > 200:
+        raise RuleViolation(_("撤回原因不能超过200字。"))
+    if not posting.is_released:
+        raise RuleViolation(_("草稿尚未发布，无需撤回。"))
+    if posting.withdrawn_at is not None:
+        raise RuleViolation(_("该公开事项已于%(when)s撤回。"), params={"when": _local(posting.withdrawn_at)})
+    if posting.replaced_at is not None and posting.replaced_at <= at:
+        raise RuleViolation(_("该版本已被更正版本替换，请撤回最新版本。"))
+    if posting.expire_at is not None and posting.expire_at <= at:
+        raise RuleViolation(
+            _("该公开事项的公开期已于%(when)s结束，无需撤回。"), params={"when": _local(posting.expire_at)}
+        )
+    if posting.replaced_at is not None:
+        raise RuleViolation(_("该版本已有待生效的更正版本，请撤回最新版本。"))
+    posting.withdrawn_at = at
+    posting.withdrawal_reason = reason
+    posting._history_user = actor
+    posting._change_reason = _("撤回：%(reason)s") % {"reason": reason}
+    posting.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+    ledger.append(posting=posting, action=ledger.Action.WITHDRAW, at=at)
+    _bump_on_commit(posting.community_id)
+    return posting
+
+
+# --- objections ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_file(posting: Posting, *, name: str, phone: str, body: str, at: dt.datetime | None = None) -> Objection:
+    """A resident's real-name objection, accepted only while the posting is public with objections open."""
+    at = at or timezone.now()
+    # A shared lock: the window cannot be closed (withdrawn/replaced) under us, yet filings don't queue.
+    posting = Posting.objects.select_for_update(no_key=True).get(pk=posting.pk)
+    if not posting.objections_open:
+        raise RuleViolation(_("该公开事项不接受异议。"))
+    if not posting.is_released or posting.publish_at > at:
+        raise RuleViolation(_("该公开事项尚未开始公示，暂不能提出异议。"))
+    if posting.withdrawn_at is not None and posting.withdrawn_at <= at:
+        raise RuleViolation(_("该公开事项已撤回，不能再提出异议。"))
+    if posting.replaced_at is not None and posting.replaced_at <= at:
+        raise RuleViolation(_("该公开事项已被更正，请对最新版本提出异议。"))
+    if posting.expire_at is not None and posting.expire_at <= at:
+        raise RuleViolation(
+            _("公示期已于%(when)s结束，不能再提出异议。如有问题请直接联系居委会。"),
+            params={"when": _local(posting.expire_at)},
+        )
+    errors = {}
+    name = (name or "").strip()
+    phone = (phone or "").strip()
+    body = (body or "").strip()
+    if not name:
+        errors["name"] = [_("请填写真实姓名。")]
+    elif len(name) > 50:
+        errors["name"] = [_("姓名不能超过50字。")]
+    if not phone:
+        errors["phone"] = [_("请填写联系电话。")]
+    else:
+        try:
+            validate_phone(phone)
+        except ValidationError as e:
+            errors["phone"] = e.messages
+    if not body:
+        errors["body"] = [_("请填写异议内容。")]
+    elif len(body) > 2000:
+        errors["body"] = [_("异议内容不能超过2000字。")]
+    if errors:
+        raise RuleViolation(errors)
+    objection = Objection(posting=posting, name=name, phone=phone, body=body, filed_at=at)
+    _save(objection, actor=None, reason=_("居民提出异议"))
+    _bump_on_commit(posting.community_id)
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    objection: Objection, *, actor: User | None, answer: str, upheld: bool | None, at: dt.datetime | None = None
+) -> Objection:
+    """Staff answer an objection (once; the answer is part of the public count)."""
+    at = at or timezone.now()
+    objection = Objection.objects.select_for_update().select_related("posting").get(pk=objection.pk)
+    check_scope(actor, objection.posting.community_id)
+    if objection.status == Objection.Status.ANSWERED:
+        raise RuleViolation(_("该异议已于%(when)s答复。"), params={"when": _local(objection.answered_at)})
+    answer = (answer or "").strip()
+    if not answer:
+        raise RuleViolation({"answer": [_("请填写答复内容。")]})
+    if upheld is None:
+        raise RuleViolation({"upheld": [_("请选择异议是否成立。")]})
+    objection.answer = answer
+    objection.upheld = upheld
+    objection.status = Objection.Status.ANSWERED
+    objection.answered_at = at
+    objection.answered_by = actor
+    _save(objection, actor=actor, reason=_("答复异议"))
+    _bump_on_commit(objection.posting.community_id)
+    return objection
+
+
+# --- attachments -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(posting: Posting, *, file, actor: User | None, name: str | None = None) -> Attachment:
+    """Attach a PDF or image (checked by content, size-limited) to a draft."""
+    posting = _lock(posting)
+    check_scope(actor, posting.community_id)
+    if posting.is_released:
+        raise RuleViolation(_("已发布的公开事项不能添加附件；如需补充，请发布新版本。"))
+    checked = check_upload(file, name=name)
+    attachment = Attachment(
+        posting=posting,
+        name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    file.seek(0)
+    attachment.file.save(checked.storage_name, file, save=False)
+    try:
+        _save(attachment, actor=actor, reason=_("添加附件"), exclude=["file"])
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
