@@ -258,6 +258,25 @@ class WindowEvent(models.Model):
         return f"{self.posting_id} {self.get_kind_display()}"
 
 
+class ObjectionReminder(models.Model):
+    """One reminder email per community and day about unanswered objections (the daily task is
+    idempotent: run twice on one day, staff get one email)."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    sent_on = models.DateField(_("日期"))
+    objections = models.PositiveIntegerField(_("待答复异议数"))
+    recipients = models.PositiveIntegerField(_("收件人数"))
+    sent_at = models.DateTimeField(_("发送时间"))
+
+    class Meta:
+        verbose_name = _("异议答复提醒")
+        verbose_name_plural = _("异议答复提醒")
+        constraints = [models.UniqueConstraint(fields=["community", "sent_on"], name="objection_reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.sent_on}"
+
+
 class LedgerEntry(models.Model):
     """Append-only hash chain of every publication, per community."""
 
