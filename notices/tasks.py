@@ -1,4 +1,177 @@
-"""Celery tasks of the board (thin: they call services by primary key and are idempotent)."""
+"""Celery tasks of the board (thin: they call services by primary key and are idempotent).
+
+Visibility never depends on a task: a posting is public exactly inside its window, computed at read
+time. Tasks only do side effects at window boundaries and reminders, and each is safe to run twice
+or late. Schedules live in ``manage.py setup_periodic_tasks``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 # The monthly disclosure sheet (h5). Kept in their own module; names are notices.tasks.*.
 from notices.disclosure_tasks import generate_disclosure_for, generate_monthly_disclosures  # noqa: F401
+
+logger = logging.getLogger(__name__)
+BOUNDARY_BATCH = 500
+
+
+def _at(value) -> dt.datetime:
+    if value is None:
+        return timezone.now()
+    if isinstance(value, str):  # JSON on the wire
+        return parse_datetime(value)
+    return value
+
+
+def _close_reason(posting) -> tuple[dt.datetime, str]:
+    ends = [
+        (posting.expire_at, "expired"),
+        (posting.withdrawn_at, "withdrawn"),
+        (posting.replaced_at, "replaced"),
+    ]
+    return min(((t, r) for t, r in ends if t is not None), key=lambda pair: pair[0])
+
+
+def _record(posting, kind: str, boundary_at: dt.datetime, at: dt.datetime) -> bool:
+    """Record the boundary once; False when another run recorded it first."""
+    from notices.models import WindowEvent
+
+    try:
+        with transaction.atomic():
+            WindowEvent.objects.create(posting=posting, kind=kind, boundary_at=boundary_at, recorded_at=at)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _send(signal, **kwargs) -> None:
+    for receiver, result in signal.send_robust(sender=type(kwargs["posting"]), **kwargs):
+        if isinstance(result, Exception):
+            logger.error(
+                "window signal receiver %r failed for posting %s",
+                receiver,
+                kwargs["posting"].pk,
+                exc_info=result,
+            )
+
+
+@shared_task(name="notices.tasks.process_window_boundaries")
+def process_window_boundaries(at=None) -> dict:
+    """Record each window that opened or closed and tell the source apps (signals, after commit).
+
+    Idempotent: a boundary is recorded once (``WindowEvent`` is unique per posting and kind), so the
+    task may run twice, concurrently or a day late; ``boundary_at`` is the boundary's true instant.
+    Visibility never depends on this task.
+    """
+    from notices.models import Posting, WindowEvent
+    from notices.signals import window_closed, window_opened
+
+    at = _at(at)
+    released = Posting.objects.filter(state=Posting.State.RELEASED).select_related("community")
+    # A posting withdrawn or replaced before its window opened never went public: no events.
+    never_opened = Q(withdrawn_at__lte=F("publish_at")) | Q(replaced_at__lte=F("publish_at"))
+    to_open = (
+        released.filter(publish_at__lte=at)
+        .exclude(never_opened)
+        .exclude(window_events__kind=WindowEvent.Kind.OPENED)
+        .order_by("publish_at", "pk")[:BOUNDARY_BATCH]
+    )
+    opened = closed = 0
+    for posting in to_open:
+        if _record(posting, WindowEvent.Kind.OPENED, posting.publish_at, at):
+            opened += 1
+            transaction.on_commit(
+                lambda p=posting: _send(window_opened, posting=p, boundary_at=p.publish_at), robust=True
+            )
+    ended = Q(expire_at__lte=at) | Q(withdrawn_at__lte=at) | Q(replaced_at__lte=at)
+    to_close = (
+        released.filter(ended)
+        .exclude(never_opened)
+        .exclude(window_events__kind=WindowEvent.Kind.CLOSED)
+        .order_by("publish_at", "pk")[:BOUNDARY_BATCH]
+    )
+    for posting in to_close:
+        boundary_at, reason = _close_reason(posting)
+        if _record(posting, WindowEvent.Kind.CLOSED, boundary_at, at):
+            closed += 1
+            transaction.on_commit(
+                lambda p=posting, b=boundary_at, r=reason: _send(
+                    window_closed, posting=p, boundary_at=b, reason=r
+                ),
+                robust=True,
+            )
+    return {"opened": opened, "closed": closed}
+
+
+@shared_task(name="notices.tasks.remind_pending_objections")
+def remind_pending_objections(at=None, days: int | None = None) -> dict:
+    """Email each community's staff about objections unanswered for ``days`` days or more.
+
+    Idempotent per day: ``ObjectionReminder`` is unique per community and local date.
+    """
+    from committee.models import Community, User
+    from notices.models import Objection, ObjectionReminder
+
+    at = _at(at)
+    days = settings.PORTAL_OBJECTION_REMINDER_DAYS if days is None else days
+    today = timezone.localdate(at)
+    cutoff = at - dt.timedelta(days=days)
+    counts = dict(
+        Objection.objects.filter(status=Objection.Status.PENDING, filed_at__lte=cutoff)
+        .values_list("posting__community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    sent = 0
+    for community in Community.objects.filter(pk__in=counts.keys()).order_by("pk"):
+        recipients = sorted(
+            set(
+                User.objects.filter(is_active=True, staff_profile__communities=community)
+                .exclude(email="")
+                .values_list("email", flat=True)
+            )
+        )
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ObjectionReminder.objects.create(
+                        community=community,
+                        sent_on=today,
+                        objections=counts[community.pk],
+                        recipients=len(recipients),
+                        sent_at=at,
+                    )
+            except IntegrityError:
+                continue  # already reminded today
+            if recipients:
+                with translation.override(settings.LANGUAGE_CODE):
+                    subject = _("【%(community)s】有%(n)d条异议超过%(days)d天未答复") % {
+                        "community": community.name,
+                        "n": counts[community.pk],
+                        "days": days,
+                    }
+                    body = _(
+                        "%(community)s公开栏有%(n)d条居民异议已超过%(days)d天未答复。"
+                        "请登录管理后台（%(url)s/admin/notices/objection/?status__exact=pending）及时答复。"
+                    ) % {
+                        "community": community.name,
+                        "n": counts[community.pk],
+                        "days": days,
+                        "url": settings.PORTAL_SITE_URL.rstrip("/"),
+                    }
+                # Inside the block: if sending fails, the reminder row rolls back and tomorrow's
+                # (or a retried) run tries again.
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            sent += 1
+    return {"communities": sent}
