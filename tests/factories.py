@@ -129,3 +129,56 @@ def staff_user(*, communities=(), role: str = "主任", street_office=None, **kw
     profile = cm.StaffProfile.objects.create(user=user, street_office=street_office)
     profile.communities.set(communities)
     return user
+
+
+# --- notices (h3) ----------------------------------------------------------------------------------
+
+
+def _now() -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+class PostingFactory(factory.django.DjangoModelFactory):
+    """A draft posting. Release it with ``notices.services.posting_release`` (or use
+    :func:`released_posting`), so the ledger and the immutability rules apply as in production."""
+
+    class Meta:
+        model = "notices.Posting"
+        skip_postgeneration_save = True
+
+    community = factory.SubFactory(CommunityFactory)
+    category = "notice"
+    title = factory.Sequence(lambda n: f"关于第{n}号事项的公告")
+    body = "<p>请各位居民知悉。</p>"
+    publish_at = factory.LazyFunction(_now)
+    expire_at = factory.LazyAttribute(lambda o: o.publish_at + dt.timedelta(days=7))
+
+
+def released_posting(*, at: dt.datetime | None = None, actor=None, **kwargs):
+    """A posting created and released through ``notices.services.publish`` (ledger entry included)."""
+    from django.utils import timezone
+
+    from notices import services
+
+    at = at or timezone.now()
+    if "community" not in kwargs:
+        kwargs["community"] = CommunityFactory()
+    kwargs.setdefault("category", "notice")
+    kwargs.setdefault("title", f"关于第{next(_serial)}号事项的公告")
+    kwargs.setdefault("body", "<p>请各位居民知悉。</p>")
+    if "expire_at" not in kwargs and "working_days" not in kwargs:
+        kwargs["expire_at"] = (kwargs.get("publish_at") or at) + dt.timedelta(days=7)
+    return services.publish(actor=actor, at=at, **kwargs)
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notices.Objection"
+
+    posting = factory.SubFactory(PostingFactory)
+    name = "王芳"
+    phone = "13912345678"
+    body = "公示名单有误，请核实。"
+    filed_at = factory.LazyAttribute(lambda o: o.posting.publish_at + dt.timedelta(hours=1))

@@ -1,0 +1,209 @@
+"""Window edges at exact instants with no worker running, and the boundary tasks' idempotence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django_celery_beat.models import PeriodicTask
+
+from notices import services
+from notices.models import ObjectionReminder, WindowEvent
+from notices.selectors import postings_visible
+from notices.signals import window_closed, window_opened
+from notices.tasks import process_window_boundaries, remind_pending_objections
+from tests.factories import CommunityFactory, ObjectionFactory, released_posting, staff_user
+
+pytestmark = pytest.mark.django_db
+
+SH = dt.timezone(dt.timedelta(hours=8))
+PUBLISH = dt.datetime(2025, 3, 3, 9, 0, tzinfo=SH)  # Monday
+EXPIRE = dt.datetime(2025, 3, 10, 18, 0, tzinfo=SH)
+MICRO = dt.timedelta(microseconds=1)
+
+
+@pytest.fixture
+def scheduled():
+    """Released a week ahead of its window, as staff schedule postings."""
+    community = CommunityFactory()
+    posting = released_posting(
+        community=community,
+        title="关于三月停水检修的通知",
+        publish_at=PUBLISH,
+        expire_at=EXPIRE,
+        at=PUBLISH - dt.timedelta(days=7),
+    )
+    return posting
+
+
+@pytest.fixture
+def signals_seen():
+    seen = []
+
+    def opened(sender, posting, boundary_at, **kwargs):
+        seen.append(("opened", posting.pk, boundary_at))
+
+    def closed(sender, posting, boundary_at, reason, **kwargs):
+        seen.append(("closed", posting.pk, boundary_at, reason))
+
+    window_opened.connect(opened)
+    window_closed.connect(closed)
+    yield seen
+    window_opened.disconnect(opened)
+    window_closed.disconnect(closed)
+
+
+@pytest.mark.parametrize(
+    ("instant", "visible"),
+    [
+        (PUBLISH - MICRO, False),
+        (PUBLISH, True),  # public at publish_at exactly
+        (EXPIRE - MICRO, True),
+        (EXPIRE, False),  # gone at expire_at exactly
+    ],
+)
+def test_window_edges_at_exact_instants(scheduled, instant, visible):
+    with time_machine.travel(instant, tick=False):
+        # No task runs: visibility is read from the window with the frozen clock.
+        assert (scheduled in postings_visible(community=scheduled.community)) is visible
+        assert scheduled.is_visible(instant) is visible
+    assert not WindowEvent.objects.exists()
+
+
+def test_board_page_follows_the_window_without_a_worker(client, scheduled):
+    url = reverse("notices:board", kwargs={"slug": scheduled.community.slug})
+    seen = {}
+    # One client walking through time: page caches and ETags must not outlive a boundary.
+    for label, instant in [
+        ("before", PUBLISH - MICRO),
+        ("open", PUBLISH),
+        ("last", EXPIRE - MICRO),
+        ("closed", EXPIRE),
+    ]:
+        with time_machine.travel(instant, tick=False):
+            response = client.get(url)
+            assert response.status_code == 200
+            seen[label] = scheduled.title in response.content.decode()
+    assert seen == {"before": False, "open": True, "last": True, "closed": False}
+    assert not WindowEvent.objects.exists()
+
+
+def test_boundary_task_run_twice_records_once(scheduled, signals_seen, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process_window_boundaries(at=PUBLISH - MICRO) == {"opened": 0, "closed": 0}
+        assert process_window_boundaries(at=PUBLISH) == {"opened": 1, "closed": 0}
+        assert process_window_boundaries(at=PUBLISH) == {"opened": 0, "closed": 0}
+        assert process_window_boundaries(at=EXPIRE - MICRO) == {"opened": 0, "closed": 0}
+        assert process_window_boundaries(at=EXPIRE) == {"opened": 0, "closed": 1}
+        assert process_window_boundaries(at=EXPIRE + dt.timedelta(minutes=1)) == {"opened": 0, "closed": 0}
+    events = list(WindowEvent.objects.order_by("kind").values_list("kind", "boundary_at", "recorded_at"))
+    assert events == [("closed", EXPIRE, EXPIRE), ("opened", PUBLISH, PUBLISH)]
+    assert signals_seen == [("opened", scheduled.pk, PUBLISH), ("closed", scheduled.pk, EXPIRE, "expired")]
+
+
+def test_boundary_task_a_day_late_records_once_with_the_true_instants(
+    scheduled, signals_seen, django_capture_on_commit_callbacks
+):
+    late = EXPIRE + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = process_window_boundaries(at=late)
+        second = process_window_boundaries(at=late + dt.timedelta(minutes=1))
+    assert first == {"opened": 1, "closed": 1}
+    assert second == {"opened": 0, "closed": 0}
+    events = dict(WindowEvent.objects.values_list("kind", "boundary_at"))
+    assert events == {"opened": PUBLISH, "closed": EXPIRE}
+    assert WindowEvent.objects.filter(recorded_at=late).count() == 2
+    assert [s[0] for s in signals_seen] == ["opened", "closed"]
+    assert signals_seen[1][2] == EXPIRE
+
+
+def test_boundary_task_with_the_real_clock_under_time_machine(scheduled, django_capture_on_commit_callbacks):
+    """Beat calls the task without ``at``: it reads the (frozen) clock once."""
+    with time_machine.travel(PUBLISH, tick=False), django_capture_on_commit_callbacks(execute=True):
+        process_window_boundaries.delay()  # eager in tests: runs here, no worker
+    assert list(WindowEvent.objects.values_list("kind", flat=True)) == ["opened"]
+
+
+def test_withdrawn_before_opening_never_opens(scheduled, signals_seen, django_capture_on_commit_callbacks):
+    services.posting_withdraw(scheduled, actor=None, reason="日期有误", at=PUBLISH - dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert process_window_boundaries(at=EXPIRE + dt.timedelta(days=1)) == {"opened": 0, "closed": 0}
+    assert signals_seen == []
+
+
+def test_withdrawal_and_replacement_close_with_their_reason(signals_seen, django_capture_on_commit_callbacks):
+    community = CommunityFactory()
+    a = released_posting(community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH)
+    b = released_posting(community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH)
+    withdraw_at = PUBLISH + dt.timedelta(days=1)
+    services.posting_withdraw(a, actor=None, reason="重复发布", at=withdraw_at)
+    b2 = services.posting_new_version(b, actor=None, correction_note="更正日期", at=withdraw_at, title="更正后的标题")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = process_window_boundaries(at=withdraw_at)
+    assert result == {"opened": 3, "closed": 2}
+    closes = {s[1]: s[3] for s in signals_seen if s[0] == "closed"}
+    assert closes == {a.pk: "withdrawn", b.pk: "replaced"}
+    assert ("opened", b2.pk, withdraw_at) in signals_seen
+
+
+def test_a_failing_receiver_does_not_lose_the_other_events(scheduled, django_capture_on_commit_callbacks, caplog):
+    def broken(sender, **kwargs):
+        raise RuntimeError("receiver bug")
+
+    window_opened.connect(broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            result = process_window_boundaries(at=EXPIRE)
+    finally:
+        window_opened.disconnect(broken)
+    assert result == {"opened": 1, "closed": 1}
+    assert "receiver bug" in caplog.text
+
+
+# --- reminders ---------------------------------------------------------------------------------------
+
+
+def test_reminder_emails_staff_of_that_community_once_a_day(settings):
+    settings.PORTAL_OBJECTION_REMINDER_DAYS = 3
+    community, other = CommunityFactory(name="幸福社区"), CommunityFactory()
+    mine = staff_user(communities=[community], email="zhang@example.org")
+    staff_user(communities=[other], email="other@example.org")
+    staff_user(communities=[community], email="")  # no address: skipped
+    posting = released_posting(community=community, objections_open=True, publish_at=PUBLISH, at=PUBLISH)
+    old = ObjectionFactory(posting=posting, filed_at=PUBLISH + dt.timedelta(hours=1))
+    ObjectionFactory(posting=posting, filed_at=PUBLISH + dt.timedelta(days=2))  # too recent
+    at = PUBLISH + dt.timedelta(days=3, hours=1, minutes=1)
+
+    assert remind_pending_objections(at=at) == {"communities": 1}
+    assert remind_pending_objections(at=at + dt.timedelta(hours=2)) == {"communities": 0}  # same day
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [mine.email]
+    assert "幸福社区" in message.subject and "1条异议" in message.subject
+    assert ObjectionReminder.objects.get().objections == 1
+
+    services.objection_answer(old, actor=mine, answer="已核实，名单无误。", upheld=False, at=at)
+    assert remind_pending_objections(at=at + dt.timedelta(days=1)) == {"communities": 0}  # the other: 1 day old
+    assert remind_pending_objections(at=at + dt.timedelta(days=3)) == {"communities": 1}  # now 3 days old
+    assert len(mail.outbox) == 2
+
+
+def test_setup_periodic_tasks_is_idempotent():
+    call_command("setup_periodic_tasks")
+    call_command("setup_periodic_tasks")
+    tasks = {t.task: t for t in PeriodicTask.objects.select_related("interval", "crontab")}
+    assert len(tasks) == PeriodicTask.objects.count() == 3
+    boundaries = tasks["notices.tasks.process_window_boundaries"]
+    assert (boundaries.interval.every, boundaries.interval.period) == (1, "minutes")
+    monthly = tasks["notices.tasks.generate_monthly_disclosures"].crontab
+    assert (monthly.minute, monthly.hour, monthly.day_of_month, str(monthly.timezone)) == (
+        "30",
+        "0",
+        "1",
+        "Asia/Shanghai",
+    )
+    assert tasks["notices.tasks.remind_pending_objections"].crontab.hour == "9"
