@@ -23,6 +23,7 @@ from committee.admin_base import (
     SuperuserOnlyAdmin,
     register_community_path,
 )
+from committee.admin_import import ImportAdminMixin
 from committee.errors import RuleViolation
 from committee.idnumbers import mask_id
 from committee.models import (
@@ -189,7 +190,7 @@ class ResidentInline(CommunityScopedTabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedHistoryAdmin):
+class HouseholdAdmin(ImportAdminMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["number", "address", "group", "building", "community", "member_count"]
     list_select_related = ["group", "building", "community"]
@@ -239,7 +240,7 @@ class KinshipInline(CommunityScopedTabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ScopedHistoryAdmin):
+class ResidentAdmin(ImportAdminMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = [
         "name",
