@@ -422,10 +422,9 @@ def build_content(*, community: Community, month: dt.date, at: dt.datetime) -> d
             "ledger_hash": head_hash_at_month_end(community, end),
             "sections": sections,
         }
-    # The committee's own phone is public; everything else is scrubbed.
-    phone = content["community"].pop("phone")
-    content = _scrub_tree(content)
-    content["community"]["phone"] = phone
+    # What the sections print is scrubbed; the committee's own phone is public and the ledger hash is
+    # hex (its digit runs are not personal data; the sheet prints it in groups of 8).
+    content["sections"] = _scrub_tree(content["sections"])
     return content
 
 
