@@ -259,6 +259,7 @@ def _month_postings(ctx: MonthContext) -> list[dict]:
             "expire_at",
             "withdrawn_at",
             "withdrawal_reason",
+            "replaced_at",
             "correction_note",
             "objections_open",
         )
@@ -284,6 +285,7 @@ def _month_postings(ctx: MonthContext) -> list[dict]:
                 "detailed": p.category in DETAILED_CATEGORIES,
                 "withdrawn": _local_date(p.withdrawn_at) if withdrawn else "",
                 "withdrawal_reason": p.withdrawal_reason if withdrawn else "",
+                "replaced": _local_date(p.replaced_at) if p.replaced_at and p.replaced_at < ctx.end else "",
                 "correction_note": p.correction_note,
                 # Hardship postings never print their body (names, incomes); finance and resolution
                 # bodies are printed in full in their own sections.
