@@ -114,7 +114,7 @@ else:
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "celery"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://localhost//")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("out", "processed", "results"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
