@@ -43,8 +43,9 @@ def role_permissions() -> dict[str, list[Permission]]:
     # Case officers and group leaders keep the registry and their own app's records.
     case_work = registry | {("assistance", m) for m in _models("assistance")} | {("affairs", m) for m in _models("affairs")}
     return {
-        CHAIR: _perms(everything, PORTAL_APPS),
-        MEMBER: _perms(everything - {"delete"}, PORTAL_APPS),
+        # release_posting: release, withdraw and correct board postings (notices admin actions).
+        CHAIR: _perms(everything | {"release_posting"}, PORTAL_APPS),
+        MEMBER: _perms(everything - {"delete"} | {"release_posting"}, PORTAL_APPS),
         CASE_OFFICER: _perms(everything - {"delete"}, PORTAL_APPS, only=case_work) + _perms({"view"}, PORTAL_APPS),
         GROUP_LEADER: _perms({"add", "change", "view"}, ["committee"], only=registry) + _perms({"view"}, PORTAL_APPS),
         # Supervisors read everything and file objections (the notices app grants that permission).

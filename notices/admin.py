@@ -394,28 +394,33 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             messages.warning(request, warning)
 
     def save_formset(self, request, form, formset, change):
+        # The admin's change message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is Attachment:
             posting = form.instance
             for f in formset.deleted_forms:
                 if f.instance.pk:
                     f.instance.delete()  # drafts only (the model refuses on released postings)
+                    formset.deleted_objects.append(f.instance)
             for f in formset.forms:
                 if f in formset.deleted_forms or f.instance.pk or not f.has_changed():
                     continue
                 upload = f.cleaned_data.get("file")
                 if upload:
-                    services.attachment_add(posting, file=upload, actor=request.user)
+                    added = services.attachment_add(posting, file=upload, actor=request.user)
+                    formset.new_objects.append(added)
             return
         if formset.model is Objection:
             for f in formset.forms:
                 obj = f.instance
                 if obj.pk and obj.status == Objection.Status.PENDING and f.has_changed():
-                    services.objection_answer(
+                    answered = services.objection_answer(
                         obj,
                         actor=request.user,
                         answer=f.cleaned_data["answer"],
                         upheld=f.cleaned_data["upheld"],
                     )
+                    formset.changed_objects.append((answered, ["answer", "upheld"]))
             return
         super().save_formset(request, form, formset, change)
 
