@@ -1,5 +1,6 @@
 """A real Celery worker (subprocess) on the test Redis, reading the pytest-django test database."""
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -130,3 +131,26 @@ def test_worker_stops_cleanly_on_sigterm(worker):
     assert worker.ready.wait(60), f"worker did not come up:\n{worker.output()}"
     worker.stop()
     assert worker.proc.returncode == 0, worker.output()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_records_window_boundaries_once(worker, live_celery):
+    """The board's periodic task, run twice by the worker: the second run records nothing new."""
+    from django.utils import timezone
+
+    from notices.models import WindowEvent
+    from notices.tasks import process_window_boundaries
+    from tests.factories import released_posting
+
+    opened_at = timezone.now() - dt.timedelta(hours=1)
+    posting = released_posting(publish_at=opened_at, at=opened_at)
+    assert worker.ready.wait(60), f"worker did not come up:\n{worker.output()}"
+
+    at = timezone.now().isoformat()  # JSON on the wire
+    first = process_window_boundaries.apply_async(kwargs={"at": at}, queue=worker.queue).get(timeout=60)
+    second = process_window_boundaries.apply_async(kwargs={"at": at}, queue=worker.queue).get(timeout=60)
+
+    assert first == {"opened": 1, "closed": 0}
+    assert second == {"opened": 0, "closed": 0}
+    events = WindowEvent.objects.filter(posting=posting)
+    assert [(e.kind, e.boundary_at) for e in events] == [(WindowEvent.Kind.OPENED, opened_at)]
