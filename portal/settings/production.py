@@ -20,3 +20,5 @@ CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 PORTAL_MFA_REQUIRED = env.bool("PORTAL_MFA_REQUIRED", default=True)
+# Reminders really leave the building (dev prints them to the console).
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
