@@ -19,7 +19,7 @@ import time
 
 TITLE = "Monthly disclosure PDF: 300 postings vs a bare WeasyPrint table"
 POSTINGS = 300
-ROUNDS = 5
+ROUNDS = 7
 TARGET = 1.5
 
 
@@ -144,6 +144,7 @@ def run(ctx) -> str:
         pass
 
     med = {k: statistics.median(v) for k, v in figures.items()}
+    low = {k: min(v) for k, v in figures.items()}
     ratio_wall = med["A wall"] / med["B wall"]
     ratio_cpu = med["A cpu"] / med["B cpu"]
     met = ratio_wall <= TARGET
@@ -153,12 +154,14 @@ def run(ctx) -> str:
         "",
         "| | A: disclosure_generate (official sheet) | B: bare WeasyPrint table | A / B |",
         "|---|---|---|---|",
-        f"| wall clock | {med['A wall']:.2f} | {med['B wall']:.2f} | **{ratio_wall:.2f}** |",
-        f"| process CPU | {med['A cpu']:.2f} | {med['B cpu']:.2f} | {ratio_cpu:.2f} |",
+        f"| wall clock, median | {med['A wall']:.2f} | {med['B wall']:.2f} | **{ratio_wall:.2f}** |",
+        f"| process CPU, median | {med['A cpu']:.2f} | {med['B cpu']:.2f} | {ratio_cpu:.2f} |",
+        f"| wall clock, best run | {low['A wall']:.2f} | {low['B wall']:.2f} | {low['A wall'] / low['B wall']:.2f} |",
         "",
         f"All runs (wall): A {', '.join(f'{x:.2f}' for x in figures['A wall'])}; "
         f"B {', '.join(f'{x:.2f}' for x in figures['B wall'])}.",
         "",
-        f"Target A/B <= {TARGET} (wall clock): **{'met' if met else 'MISSED'}**.",
+        f"Target A/B <= {TARGET} (median wall clock): **{'met' if met else 'MISSED'}**. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (the machine is shared).",
     ]
     return "\n".join(lines)
