@@ -141,7 +141,9 @@ def test_withdrawal_and_replacement_close_with_their_reason(signals_seen, django
     b = released_posting(community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH)
     withdraw_at = PUBLISH + dt.timedelta(days=1)
     services.posting_withdraw(a, actor=None, reason="重复发布", at=withdraw_at)
-    b2 = services.posting_new_version(b, actor=None, correction_note="更正日期", at=withdraw_at, title="更正后的标题")
+    b2 = services.posting_new_version(
+        b, actor=None, correction_note="更正日期", at=withdraw_at, title="更正后的标题"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         result = process_window_boundaries(at=withdraw_at)
     assert result == {"opened": 3, "closed": 2}
@@ -150,7 +152,9 @@ def test_withdrawal_and_replacement_close_with_their_reason(signals_seen, django
     assert ("opened", b2.pk, withdraw_at) in signals_seen
 
 
-def test_a_failing_receiver_does_not_lose_the_other_events(scheduled, django_capture_on_commit_callbacks, caplog):
+def test_a_failing_receiver_does_not_lose_the_other_events(
+    scheduled, django_capture_on_commit_callbacks, caplog
+):
     def broken(sender, **kwargs):
         raise RuntimeError("receiver bug")
 
@@ -187,7 +191,9 @@ def test_reminder_emails_staff_of_that_community_once_a_day(settings):
     assert ObjectionReminder.objects.get().objections == 1
 
     services.objection_answer(old, actor=mine, answer="已核实，名单无误。", upheld=False, at=at)
-    assert remind_pending_objections(at=at + dt.timedelta(days=1)) == {"communities": 0}  # the other: 1 day old
+    assert remind_pending_objections(at=at + dt.timedelta(days=1)) == {
+        "communities": 0
+    }  # the other: 1 day old
     assert remind_pending_objections(at=at + dt.timedelta(days=3)) == {"communities": 1}  # now 3 days old
     assert len(mail.outbox) == 2
 
