@@ -52,7 +52,7 @@ def disclosure_pdf(request: HttpRequest, slug: str, month: str) -> HttpResponse:
         sheet = sheets.filter(version=int(raw_version)).first()
     else:
         sheet = sheets.order_by("-version").first()
-    label = f"{first.year}年{first.month}月"
+    label = gettext("%(year)d年%(month)d月") % {"year": first.year, "month": first.month}
     if sheet is None:
         if raw_version is not None and sheets.exists():
             return _missing(
