@@ -14,7 +14,8 @@ import time
 from django.core.cache import cache
 
 
-def _key(community_id: int) -> str:
+def key(community_id: int) -> str:
+    """The cache key holding the generation (``notices.pagecache`` reads it with the page, one round trip)."""
     return f"notices:gen:{community_id}"
 
 
@@ -25,22 +26,22 @@ def _fresh() -> int:
 
 def generation(community_id: int) -> int:
     """The current generation of ``community_id``'s board."""
-    key = _key(community_id)
-    value = cache.get(key)
+    name = key(community_id)
+    value = cache.get(name)
     if value is None:
-        cache.add(key, _fresh(), timeout=None)
-        value = cache.get(key, 0)
+        cache.add(name, _fresh(), timeout=None)
+        value = cache.get(name, 0)
     return value
 
 
 def bump(community_id: int) -> int:
     """Start a new generation; pages cached under the old one are never read again."""
-    key = _key(community_id)
+    name = key(community_id)
     # add() then incr() is atomic on Redis; a plain get/set would race with a concurrent bump.
-    cache.add(key, _fresh(), timeout=None)
+    cache.add(name, _fresh(), timeout=None)
     try:
-        return cache.incr(key)
+        return cache.incr(name)
     except ValueError:  # evicted between add and incr
         value = _fresh()
-        cache.set(key, value, timeout=None)
+        cache.set(name, value, timeout=None)
         return value

@@ -7,7 +7,8 @@ valid only from the instant it was rendered until the community's next boundary
 (``notices.selectors.next_boundary``). Validity is checked against the application's clock, stored
 in the entry itself: Redis TTLs only free memory (they run on Redis's clock, not ours).
 
-A hit costs three cache reads (community, generation, page) and no SQL. The ETag names the exact
+A hit costs one cache round trip (the generation, and the page unless this process holds it) and
+no SQL. The ETag names the exact
 rendering, so a client revalidating answers 304 without any rendering. Pages holding a form keep a
 placeholder instead of the CSRF token, filled per request.
 """
@@ -17,11 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
+import secrets
+from collections import OrderedDict
 from collections.abc import Callable
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -63,6 +68,66 @@ def boundary(community: Community, generation: int | str, at: dt.datetime) -> dt
     return until
 
 
+class _LocalPages:
+    """A small per-process LRU of page entries, so a hit moves a few bytes from Redis, not the page.
+
+    Entries are validated exactly like Redis ones (community, generation, window), so this adds
+    no staleness; Redis stays the shared copy between processes.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+
+    def get(self, key: str) -> dict | None:
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        self.entries[key] = entry
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+_local = _LocalPages()
+_INDENT = re.compile(rb"[ \t]*\n\s*")
+
+
+def _compact(html: bytes) -> bytes:
+    """Template indentation is a third of a board page; drop it once, when the page is cached.
+
+    Only whitespace that contains a line break goes, so inline spacing is kept (the templates
+    never use <pre>, and textareas of cached pages are empty).
+    """
+    return _INDENT.sub(b"\n", html)
+
+
+_redis_client: tuple[object, object] | None = None
+
+
+def _get_many(keys: list[str]) -> dict:
+    """``cache.get_many`` on one long-lived Redis client.
+
+    Django's Redis backend builds a new ``redis.Redis`` object per operation, which costs more
+    than the round trip itself on the hot path of the board; the connection pool is the same.
+    """
+    global _redis_client
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return backend.get_many(keys)
+    inner = backend._cache
+    if _redis_client is None or _redis_client[0] is not inner:
+        _redis_client = (inner, inner.get_client())
+    values = _redis_client[1].mget([backend.make_key(k) for k in keys])
+    return {k: inner._serializer.loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+
+
 def _set(key: str, value: dict, at: dt.datetime, until: dt.datetime | None) -> None:
     limit = at + MAX_AGE if until is None else min(until, at + MAX_AGE)
     cache.set(key, value, max(1, math.ceil((limit - at).total_seconds())))
@@ -73,40 +138,77 @@ def _etag(key: str, at: dt.datetime) -> str:
     return f'W/"{digest}"'
 
 
+# slug -> community id, learnt on cache misses. Only a hint: a hit also needs the page entry, which
+# names its community and generation, and a miss always looks the community up again.
+_community_ids: dict[str, int] = {}
+
+
+def _valid(entry: dict | None, cid: int, gen: int | None, at: dt.datetime) -> bool:
+    return (
+        entry is not None
+        and gen is not None
+        and entry["cid"] == cid
+        and entry["gen"] == gen
+        and entry["from"] <= at < entry["until"]
+    )
+
+
 def serve(
     request: HttpRequest,
-    community: Community,
-    render: Callable[[dt.datetime], HttpResponse],
+    slug: str,
+    render: Callable[[Community, dt.datetime], HttpResponse],
     *,
     at: dt.datetime | None = None,
 ) -> HttpResponse:
-    """Answer a public GET from the cache, or render it with ``render(at)`` and cache it.
+    """Answer a public GET from the cache, or render it with ``render(community, at)`` and cache it.
 
     ``render`` must return a page valid for every instant until the next window boundary: it may
     only depend on ``at`` through visibility. Non-GET requests and non-200 answers bypass the cache.
+    A hit is one cache round trip: the community's generation, with the page unless this process
+    already holds it.
     """
     at = at or timezone.now()
     if request.method not in ("GET", "HEAD"):
-        return _finish(request, render(at), None)
-    generation = generations.generation(community.pk)
+        return _finish(request, render(community_or_404(slug), at), None)
     path_hash = hashlib.md5(request.get_full_path().encode()).hexdigest()
-    key = f"{PREFIX}:page:{community.pk}:{generation}:{get_language()}:{path_hash}"
-    entry = cache.get(key)
-    if entry is None or not (entry["from"] <= at and (entry["until"] is None or at < entry["until"])):
-        until = boundary(community, generation, at)
+    page_key = f"{PREFIX}:page:{slug}:{get_language()}:{path_hash}"
+    cid = _community_ids.get(slug)
+    entry = None
+    if cid is not None:
+        gen_key = generations.key(cid)
+        local = _local.get(page_key)
+        # A page this worker already holds: only the generation travels; else page and generation.
+        found = _get_many([gen_key] if local is not None else [page_key, gen_key])
+        gen = found.get(gen_key)
+        for candidate in (local, found.get(page_key)):
+            if _valid(candidate, cid, gen, at):
+                entry = candidate
+                break
+        if entry is None and local is not None:
+            candidate = _get_many([page_key]).get(page_key)  # another worker may have a fresh one
+            entry = candidate if _valid(candidate, cid, gen, at) else None
+    if entry is None:
+        community = community_or_404(slug)
+        _community_ids[slug] = community.pk
+        # Read the generation before the data: a write committed meanwhile bumps it past this entry.
+        gen = generations.generation(community.pk)
+        until = boundary(community, gen, at)
         limit = at + MAX_AGE if until is None else min(until, at + MAX_AGE)
-        response = render(at)
+        response = render(community, at)
         if response.status_code != 200 or getattr(response, "streaming", False):
             return _finish(request, response, None)
         entry = {
+            "cid": community.pk,
+            "gen": gen,
             "from": at,
             "until": limit,
-            "etag": _etag(key, at),
+            "etag": _etag(f"{page_key}|{community.pk}|{gen}", at),
             "last_modified": http_date(at.timestamp()),
             "content_type": response["Content-Type"],
-            "body": response.content,
+            "body": _compact(response.content) if response["Content-Type"].startswith("text/html") else response.content,
         }
-        _set(key, entry, at, limit)
+        _set(page_key, entry, at, limit)
+    _local.put(page_key, entry)
     not_modified = get_conditional_response(request, etag=entry["etag"], last_modified=None)
     if not_modified is not None:
         response = not_modified
@@ -121,11 +223,39 @@ def _finish(request: HttpRequest, response: HttpResponse, entry: dict | None) ->
     if not getattr(response, "streaming", False) and response.status_code != 304:
         placeholder = CSRF_PLACEHOLDER.encode()
         if placeholder in response.content:
-            response.content = response.content.replace(placeholder, get_token(request).encode())
+            response.content = response.content.replace(placeholder, csrf_token(request).encode())
     # Revalidate every time (304 is cheap): a stored copy must never outlive a window boundary.
     # Private: the page carries the visitor's CSRF token.
     patch_cache_control(response, private=True, no_cache=True)
     return response
+
+
+_CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
+_ACCEPT_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # rejection sampling: every char equally likely
+
+
+def _random_chars(n: int) -> str:
+    out: list[str] = []
+    while len(out) < n:
+        out += [CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in secrets.token_bytes(2 * n) if b < _ACCEPT_BELOW]
+    return "".join(out[:n])
+
+
+def csrf_token(request: HttpRequest) -> str:
+    """``django.middleware.csrf.get_token`` with one ``urandom`` call instead of one per character.
+
+    Same semantics (new secret stored in ``request.META`` for the middleware to set as the cookie;
+    a fresh mask on every response against BREACH) and the same token format, checked by
+    ``CsrfViewMiddleware`` as usual; Django's version costs more than the rest of a cached page.
+    """
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        secret = _random_chars(CSRF_SECRET_LENGTH)
+        request.META["CSRF_COOKIE"] = secret
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
+    mask = _random_chars(CSRF_SECRET_LENGTH)
+    n = len(CSRF_ALLOWED_CHARS)
+    return mask + "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[a] + _CHAR_INDEX[b]) % n] for a, b in zip(secret, mask, strict=True))
 
 
 def render_context(extra: dict) -> dict:

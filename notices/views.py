@@ -7,7 +7,6 @@ Views are thin: reads go through ``notices.selectors``, the one write through
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,11 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from committee.models import Community
-from notices import pagecache, selectors
+from notices import ledger, pagecache, selectors, services
 from notices.filters import MONTH_RE, PostingFilter, month_bounds
 from notices.models import Attachment, Category, Posting
 
-HASH_RE = re.compile(r"^[0-9a-f]{8,64}$")
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
 # Above this many communities the index gets a search box.
@@ -82,8 +80,7 @@ class CountedPaginator(Paginator):
 
 
 def board(request: HttpRequest, slug: str) -> HttpResponse:
-    community = pagecache.community_or_404(slug)
-    return pagecache.serve(request, community, lambda at: _render_board(request, community, at))
+    return pagecache.serve(request, slug, lambda community, at: _render_board(request, community, at))
 
 
 def _render_board(request: HttpRequest, community: Community, at: dt.datetime) -> HttpResponse:
@@ -166,21 +163,18 @@ def _detail_context(community: Community, posting: Posting, at: dt.datetime, for
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def posting_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    community = pagecache.community_or_404(slug)
     if request.method == "POST":
-        return _file_objection(request, community, pk)
+        return _file_objection(request, pagecache.community_or_404(slug), pk)
 
-    def _render(at: dt.datetime) -> HttpResponse:
+    def _render(community: Community, at: dt.datetime) -> HttpResponse:
         posting = _posting_or_404(community, pk, at)
         context = pagecache.render_context(_detail_context(community, posting, at, None))
         return render(request, "notices/detail.html", context)
 
-    return pagecache.serve(request, community, _render)
+    return pagecache.serve(request, slug, _render)
 
 
 def _file_objection(request: HttpRequest, community: Community, pk: int) -> HttpResponse:
-    from notices import services  # the write side (h3); imported late so the board runs without it
-
     at = timezone.now()
     posting = _posting_or_404(community, pk, at)
     form = ObjectionForm(request.POST)
@@ -195,7 +189,14 @@ def _file_objection(request: HttpRequest, community: Community, pk: int) -> Http
                 at=at,
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    if field in form.fields:
+                        form.add_error(field, errors)
+                    else:
+                        error = " ".join(errors)
+            else:
+                error = " ".join(exc.messages)
         else:
             return redirect("notices:objection_filed", slug=community.slug, pk=posting.pk)
     context = _detail_context(community, posting, at, form)
@@ -235,14 +236,11 @@ def attachment_download(request: HttpRequest, slug: str, pk: int, attachment_id:
 def feed(request: HttpRequest, slug: str) -> HttpResponse:
     from notices.feeds import BoardFeed
 
-    community = pagecache.community_or_404(slug)
-    return pagecache.serve(request, community, lambda at: BoardFeed(community=community, at=at)(request, slug=slug))
+    return pagecache.serve(request, slug, lambda community, at: BoardFeed(community=community, at=at)(request, slug=slug))
 
 
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
-    community = pagecache.community_or_404(slug)
-
-    def _render(at: dt.datetime) -> HttpResponse:
+    def _render(community: Community, at: dt.datetime) -> HttpResponse:
         months = selectors.archive_months(community=community, at=at)
         years: dict[int, list[dict]] = {}
         for row in months:
@@ -251,11 +249,10 @@ def archive(request: HttpRequest, slug: str) -> HttpResponse:
         context = pagecache.render_context({"community": community, "years": years, "now": at})
         return render(request, "notices/archive.html", context)
 
-    return pagecache.serve(request, community, _render)
+    return pagecache.serve(request, slug, _render)
 
 
 def archive_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
-    community = pagecache.community_or_404(slug)
     m = MONTH_RE.match(month)
     try:
         first = dt.date(int(m.group(1)), int(m.group(2)), 1) if m else None
@@ -264,7 +261,7 @@ def archive_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
     if first is None:
         raise Http404("bad month")
 
-    def _render(at: dt.datetime) -> HttpResponse:
+    def _render(community: Community, at: dt.datetime) -> HttpResponse:
         start, end = month_bounds(first)
         postings = list(selectors.archive_postings(community=community, start=start, end=end, at=at))
         context = pagecache.render_context(
@@ -272,20 +269,18 @@ def archive_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
         )
         return render(request, "notices/archive_month.html", context)
 
-    return pagecache.serve(request, community, _render)
+    return pagecache.serve(request, slug, _render)
 
 
 @require_GET
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
     """A resident pastes the hash printed on a paper sheet; we say whether the record has it."""
     community = pagecache.community_or_404(slug)
-    value = request.GET.get("hash", "").strip().lower()[:200]
-    context: dict = {"community": community, "value": value, "checked": False}
-    if value and not HASH_RE.match(value):
+    value = request.GET.get("hash", "").strip()[:200]
+    context: dict = {"community": community, "value": value, "checked": False, "min_prefix": ledger.MIN_PREFIX}
+    if value and ledger.normalize_hash(value) is None:
         context["malformed"] = True
     elif value:
-        from notices import ledger  # h3's ledger
-
         context["checked"] = True
         context["entry"] = ledger.lookup(community, value)
     return render(request, "notices/verify.html", context)

@@ -124,3 +124,16 @@ def test_each_visitor_gets_a_valid_csrf_token(client, community):
         token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
         response = strict.post("/i18n/setlang/", {"language": "en", "next": "/c/xingfu/", "csrfmiddlewaretoken": token})
     assert response.status_code == 302
+
+
+def test_fast_csrf_token_is_a_valid_django_token(rf):
+    from django.middleware.csrf import _does_token_match, _unmask_cipher_token
+
+    from notices.pagecache import csrf_token
+
+    request = rf.get("/")
+    tokens = {csrf_token(request) for _ in range(200)}
+    secret = request.META["CSRF_COOKIE"]
+    assert len(tokens) == 200 and len(secret) == 32
+    assert all(len(t) == 64 and t.isalnum() and _unmask_cipher_token(t) == secret for t in tokens)
+    assert all(_does_token_match(t, secret) for t in tokens)

@@ -216,3 +216,77 @@ def test_conditional_get_answers_304(client, community, clock):
     posting(community, title="新发布的通知")  # bumps the generation
     changed = client.get(board_url(community), HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and "新发布的通知" in text(changed)
+
+
+def test_verify_finds_the_printed_hash(client, community, clock):
+    from notices import ledger
+
+    p = posting(community, title="居民代表会议决议公开", category=Category.RESOLUTION)
+    entry = ledger.append(posting=p, at=NOW - dt.timedelta(hours=1))
+    url = reverse("notices:verify", kwargs={"slug": community.slug})
+    found = text(client.get(url, {"hash": entry.entry_hash[:16].upper()}))
+    assert "与记录一致" in found and "居民代表会议决议公开" in found and f"#{entry.sequence}" in found
+    missing = text(client.get(url, {"hash": "0" * 64}))
+    assert "记录中没有这个哈希值" in missing and "与记录一致" not in missing
+    malformed = text(client.get(url, {"hash": "not-a-hash"}))
+    assert "格式不正确" in malformed
+    other = CommunityFactory()
+    assert "记录中没有这个哈希值" in text(client.get(reverse("notices:verify", kwargs={"slug": other.slug}), {"hash": entry.entry_hash}))
+
+
+def test_objection_filed_through_the_service(client, community, clock, django_capture_on_commit_callbacks):
+    from notices.models import Objection
+
+    p = posting(community, title="低保公示", category=Category.HARDSHIP, objections_open=True)
+    url = reverse("notices:posting", kwargs={"slug": community.slug, "pk": p.pk})
+    before = client.get(url)
+    assert "已收到异议0件，已答复0件" in text(before) and 'name="phone"' in text(before)
+    with django_capture_on_commit_callbacks(execute=True):  # the service bumps the cache on commit
+        response = client.post(url, {"name": "王芳", "phone": "13912345678", "body": "情况不实"})
+    assert response.status_code == 302 and response["Location"].endswith("/objection/filed/")
+    assert "您的异议已提交" in text(client.get(response["Location"]))
+    assert Objection.objects.get(posting=p).filed_at == NOW
+    assert "已收到异议1件，已答复0件" in text(client.get(url))
+
+
+def test_objection_with_bad_phone_says_so_and_keeps_nothing(client, community, clock):
+    from notices.models import Objection
+
+    p = posting(community, objections_open=True)
+    url = reverse("notices:posting", kwargs={"slug": community.slug, "pk": p.pk})
+    response = client.post(url, {"name": "王芳", "phone": "12345", "body": "有误"})
+    assert response.status_code == 400
+    page = text(response)
+    assert "提交未成功" in page and 'class="field has-error"' in page
+    assert not Objection.objects.exists()
+
+
+def test_objection_after_window_or_without_form_is_refused(client, community, clock):
+    from notices.models import Objection
+
+    closed = posting(community, objections_open=False)
+    url = reverse("notices:posting", kwargs={"slug": community.slug, "pk": closed.pk})
+    assert 'name="phone"' not in text(client.get(url))
+    response = client.post(url, {"name": "王芳", "phone": "13912345678", "body": "有误"})
+    assert response.status_code == 400 and "不接受异议" in text(response)
+    expired = posting(community, objections_open=True, publish_at=NOW - dt.timedelta(days=9), days=7)
+    gone = client.post(reverse("notices:posting", kwargs={"slug": community.slug, "pk": expired.pk}),
+                       {"name": "王芳", "phone": "13912345678", "body": "有误"})
+    assert gone.status_code == 404
+    assert not Objection.objects.exists()
+
+
+def test_attachment_served_only_while_viewable(client, community, clock):
+    from django.core.files.base import ContentFile
+
+    from notices.models import Attachment
+
+    p = posting(community, publish_at=NOW - dt.timedelta(days=1), expire_at=NOW + dt.timedelta(hours=1))
+    a = Attachment(posting=p, name="名单.pdf", content_type="application/pdf", size=9, sha256="0" * 64)
+    a.file.save("list.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    url = reverse("notices:attachment", kwargs={"slug": community.slug, "pk": p.pk, "attachment_id": a.pk})
+    page = text(client.get(reverse("notices:posting", kwargs={"slug": community.slug, "pk": p.pk})))
+    assert url in page
+    assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
+    clock.move_to(NOW + dt.timedelta(hours=1))
+    assert client.get(url).status_code == 404
