@@ -78,9 +78,10 @@ class Worker:
                 self.proc.wait(timeout=10)
 
 
-@pytest.fixture
-def worker(tmp_path):
-    w = Worker(tmp_path)
+@pytest.fixture(scope="module")
+def worker(django_db_setup, tmp_path_factory):
+    """One worker for the module (it starts in seconds); the last test stops it."""
+    w = Worker(tmp_path_factory.mktemp("worker"))
     yield w
     w.stop()
 
@@ -127,13 +128,6 @@ def test_real_worker_runs_task_against_test_database(worker, live_celery):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_stops_cleanly_on_sigterm(worker):
-    assert worker.ready.wait(60), f"worker did not come up:\n{worker.output()}"
-    worker.stop()
-    assert worker.proc.returncode == 0, worker.output()
-
-
-@pytest.mark.django_db(transaction=True)
 def test_real_worker_records_window_boundaries_once(worker, live_celery):
     """The board's periodic task, run twice by the worker: the second run records nothing new."""
     from django.utils import timezone
@@ -154,3 +148,10 @@ def test_real_worker_records_window_boundaries_once(worker, live_celery):
     assert second == {"opened": 0, "closed": 0}
     events = WindowEvent.objects.filter(posting=posting)
     assert [(e.kind, e.boundary_at) for e in events] == [(WindowEvent.Kind.OPENED, opened_at)]
+
+
+def test_worker_stops_cleanly_on_sigterm(worker):
+    """Last in the module: stops the shared worker."""
+    assert worker.ready.wait(60), f"worker did not come up:\n{worker.output()}"
+    worker.stop()
+    assert worker.proc.returncode == 0, worker.output()
