@@ -184,3 +184,45 @@ def test_system_deps_print_the_exact_command_when_not_root():
         "sudo apt-get update && sudo apt-get install -y --no-install-recommends juwei-no-such-package"
         in result.stderr
     )
+
+
+# --- What the image installs ----------------------------------------------------------------------
+
+
+def test_production_dependencies_alone_run_the_app(tmp_path):
+    """The image installs the lock without the dev group (Dockerfile): the app, its commands, the
+    WSGI and Celery apps and collectstatic (the image's build step) must work with that alone."""
+    venv = tmp_path / "venv"
+    uv = Path(sys.executable).parent / "uv"
+    sync = subprocess.run(
+        [str(uv), "sync", "--frozen", "--no-dev", "--no-install-project", "--quiet", "--python", sys.executable],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_PYTHON_DOWNLOADS": "never"},
+    )
+    assert sync.returncode == 0, sync.stderr
+    assert not (venv / "bin" / "pytest").exists()  # really without the dev group
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production", PORTAL_VAR_DIR=str(tmp_path / "var"),
+        SECRET_KEY="build-only-" + "x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'build.sqlite3'}",
+        REDIS_URL="redis://localhost:6379/0",
+    )
+    python = str(venv / "bin" / "python")
+    code = (
+        "import django; django.setup(); import portal.wsgi, portal.celery, notices.tasks;"
+        "from django.core.management import get_commands; c = get_commands();"
+        "print(all(n in c for n in ('migrate', 'setup_periodic_tasks', 'collectstatic')))"
+    )
+    imports = subprocess.run([python, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert imports.returncode == 0, imports.stderr
+    assert imports.stdout.strip().endswith("True")
+    assert (venv / "bin" / "gunicorn").exists() and (venv / "bin" / "celery").exists()
+
+    static = subprocess.run(
+        [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert static.returncode == 0, static.stderr
+    assert (tmp_path / "var" / "static" / "staticfiles.json").exists()
