@@ -1,0 +1,82 @@
+"""Shared by bench_admin and bench_import: a fresh database per benchmark, Django in a subprocess.
+
+Django reads ``DATABASE_URL`` once at start-up, so each benchmark creates its own database next to
+the one given (same server), runs its measuring code in a child process pointed at it with the
+demo's settings (``portal.settings.dev``, DEBUG off, persistent connections), and drops the
+database afterwards. The child prints one JSON line with the figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+
+def db_url(base: str, name: str) -> str:
+    return urlunparse(urlparse(base)._replace(path=f"/{name}"))
+
+
+def admin_sql(base: str, sql: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(db_url(base, "postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql)
+    conn.close()
+
+
+class FreshDatabase:
+    """``with FreshDatabase(ctx, "juwei_bench_h2_admin") as env:`` — migrated, dropped after."""
+
+    def __init__(self, ctx, name: str):
+        self.ctx, self.name = ctx, name
+        self.root = Path(ctx.root)
+        self.python = str(self.root / ".venv" / "bin" / "python")
+
+    def __enter__(self) -> dict:
+        admin_sql(self.ctx.database_url, f"DROP DATABASE IF EXISTS {self.name}")
+        admin_sql(self.ctx.database_url, f"CREATE DATABASE {self.name}")
+        scratch = Path(self.ctx.scratch) / self.name
+        scratch.mkdir(parents=True, exist_ok=True)
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+            "DEBUG": "false",
+            "DATABASE_URL": db_url(self.ctx.database_url, self.name),
+            "REDIS_URL": self.ctx.redis_url,
+            "CELERY_BROKER_URL": self.ctx.redis_url,
+            "PORTAL_VAR_DIR": str(scratch / "var"),
+            "PYTHONPATH": str(self.root),
+            "LOG_LEVEL": "WARNING",
+        }
+        subprocess.run([self.python, "manage.py", "migrate", "-v0"], env=self.env, cwd=self.root, check=True)
+        return self.env
+
+    def __exit__(self, *exc) -> None:
+        admin_sql(self.ctx.database_url, f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+    def call(self, module: str, function: str, *args: str) -> dict:
+        done = subprocess.run(
+            [self.python, "-c", f"import sys, {module} as m; m.{function}(*sys.argv[1:])", *args],
+            env=self.env,
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise RuntimeError(f"{module}.{function} failed:\n{done.stderr[-4000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def median(values: list[float]) -> float:
+    s = sorted(values)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def yes(ok: bool) -> str:
+    return "yes" if ok else "**no**"
