@@ -58,7 +58,8 @@ run: install
 	@$(PY) manage.py demo_logins
 	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
 	@echo ""
-	PORT=$(PORT) VENV=$(VENV) $(VENV)/bin/honcho start -f Procfile
+# honcho exits 130 on Ctrl-C, after stopping all three: that is the normal way out.
+	PORT=$(PORT) VENV=$(VENV) $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
 # Fails loudly when PostgreSQL or Redis is unreachable; creates the test database if missing.
 services-check:
