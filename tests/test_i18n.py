@@ -43,7 +43,7 @@ SKIP_DIRS = {
 SOURCE_EXTENSIONS = {".py", ".html", ".txt"}  # makemessages' defaults for the "django" domain
 # A placeholder by name and conversion; width and flags may differ ("%(month)02d" for "%(month)d").
 PLACEHOLDER = re.compile(r"%(\(\w+\))[-+ #0]*\d*(?:\.\d+)?([sdifr])|%([sdif])|(\{[\w.]*\})")
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
 
 
 # --- A small .po reader (Django ships none; no new dependency) ------------------------------------
@@ -165,12 +165,15 @@ def test_translations_keep_placeholders_and_are_english():
         for index, text in e.msgstr.items():
             if _placeholders(text) != expected:
                 problems.append(f"line {e.line} [{index}]: placeholders {expected} in {text!r}")
-            # Chinese left inside a translation is either a forgotten string or a quoted value
-            # residents type in Chinese (import columns); only the latter is allowed, in “…” or
-            # before an English gloss in parentheses.
-            bare = re.sub(r"“[^”]*”|\S+ \([A-Za-z]|[\u4e00-\u9fff]+:|简体中文", "", text)
+            # Chinese left inside a translation is either a forgotten string or a value staff type
+            # in Chinese (import columns and words); only the latter is allowed: quoted, or
+            # followed by an English gloss in parentheses. Quotes are straight: curly ones take
+            # full-width glyphs in the CJK-first font stack.
+            bare = re.sub(r'"[^"]*"|\S+ \([A-Za-z]|简体中文', "", text)
             if CJK.search(bare):
                 problems.append(f"line {e.line} [{index}]: Chinese left in {text!r}")
+            if "\u201c" in text or "\u201d" in text:
+                problems.append(f"line {e.line} [{index}]: curly quotes in {text!r}")
     assert not problems, "\n".join(problems)
 
 
@@ -271,14 +274,15 @@ def _data(community, posting=None) -> list[str]:
 
 
 def _chinese_left(html: str, *data: str) -> list[str]:
-    """Runs of Chinese in a page once the data (names, titles) are removed: untranslated UI text."""
+    """Chinese characters and full-width punctuation left in a page once the data (names, titles)
+    are removed: untranslated UI text."""
     for value in sorted(data, key=len, reverse=True):
         html = html.replace(value, "")
     html = re.sub(r"<style.*?</style>|<script.*?</script>", "", html, flags=re.S)
     # Decorative glyphs hidden from screen readers, and the language switch naming Chinese in Chinese.
     html = re.sub(r'aria-hidden="true">[^<]*<', "", html)
     html = html.replace("简体中文", "").replace(">中文<", "")
-    return sorted({m.group() for m in re.finditer(r"[\u3400-\u4dbf\u4e00-\u9fff]+", html)})
+    return sorted({m.group() for m in CJK.finditer(html)})
 
 
 def test_public_board_is_chinese_by_default_and_english_on_request(client, english, board):
