@@ -56,10 +56,17 @@ class MonthFilter(django_filters.Filter):
 
 class PostingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        method="search", label=_("搜索"), max_length=100, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("搜索标题或正文")})
+        method="search",
+        label=_("搜索"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("搜索标题或正文")}),
     )
-    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("类别"), empty_label=_("全部类别"))
-    month = MonthFilter(label=_("发布月份"), widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-03"}))
+    category = django_filters.ChoiceFilter(
+        choices=Category.choices, label=_("类别"), empty_label=_("全部类别")
+    )
+    month = MonthFilter(
+        label=_("发布月份"), widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-03"})
+    )
 
     def search(self, qs, name, value):
         value = value.strip()

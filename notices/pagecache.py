@@ -205,7 +205,9 @@ def serve(
             "etag": _etag(f"{page_key}|{community.pk}|{gen}", at),
             "last_modified": http_date(at.timestamp()),
             "content_type": response["Content-Type"],
-            "body": _compact(response.content) if response["Content-Type"].startswith("text/html") else response.content,
+            "body": _compact(response.content)
+            if response["Content-Type"].startswith("text/html")
+            else response.content,
         }
         _set(page_key, entry, at, limit)
     _local.put(page_key, entry)
@@ -237,7 +239,11 @@ _ACCEPT_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # rejection sampling: every
 def _random_chars(n: int) -> str:
     out: list[str] = []
     while len(out) < n:
-        out += [CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)] for b in secrets.token_bytes(2 * n) if b < _ACCEPT_BELOW]
+        out += [
+            CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)]
+            for b in secrets.token_bytes(2 * n)
+            if b < _ACCEPT_BELOW
+        ]
     return "".join(out[:n])
 
 
@@ -255,7 +261,9 @@ def csrf_token(request: HttpRequest) -> str:
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
     mask = _random_chars(CSRF_SECRET_LENGTH)
     n = len(CSRF_ALLOWED_CHARS)
-    return mask + "".join(CSRF_ALLOWED_CHARS[(_CHAR_INDEX[a] + _CHAR_INDEX[b]) % n] for a, b in zip(secret, mask, strict=True))
+    return mask + "".join(
+        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[a] + _CHAR_INDEX[b]) % n] for a, b in zip(secret, mask, strict=True)
+    )
 
 
 def render_context(extra: dict) -> dict:

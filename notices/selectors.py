@@ -24,7 +24,9 @@ def visible_q(at: dt.datetime) -> Q:
 
 def postings_visible(*, community: Community, at: dt.datetime | None = None) -> QuerySet[Posting]:
     at = at or timezone.now()
-    return Posting.objects.filter(visible_q(at), community=community).order_by("-pinned", "-publish_at", "-id")
+    return Posting.objects.filter(visible_q(at), community=community).order_by(
+        "-pinned", "-publish_at", "-id"
+    )
 
 
 def next_boundary(*, community: Community, at: dt.datetime | None = None) -> dt.datetime | None:
@@ -87,7 +89,9 @@ def series_versions(*, posting: Posting, at: dt.datetime | None = None) -> list[
     at = at or timezone.now()
     series_id = posting.series_id or posting.pk
     versions = list(
-        Posting.objects.filter(was_public_q(at), Q(pk=series_id) | Q(series_id=series_id), community_id=posting.community_id)
+        Posting.objects.filter(
+            was_public_q(at), Q(pk=series_id) | Q(series_id=series_id), community_id=posting.community_id
+        )
         .annotate(viewable=ExpressionWrapper(viewable_q(at), output_field=BooleanField()))
         .order_by("version", "id")
     )
@@ -120,7 +124,9 @@ def archive_postings(
     """Postings published in ``[start, end)``, each annotated with whether a visitor may open it."""
     at = at or timezone.now()
     return (
-        Posting.objects.filter(was_public_q(at), community=community, publish_at__gte=start, publish_at__lt=end)
+        Posting.objects.filter(
+            was_public_q(at), community=community, publish_at__gte=start, publish_at__lt=end
+        )
         .annotate(viewable=ExpressionWrapper(viewable_q(at), output_field=BooleanField()))
         .order_by("publish_at", "id")
     )

@@ -48,7 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(communities) == 1:
         return redirect("notices:board", slug=communities[0].slug)
     query = request.GET.get("q", "").strip()[:50]
-    shown = [c for c in communities if query in c.name or query in c.street_office.name] if query else communities
+    shown = (
+        [c for c in communities if query in c.name or query in c.street_office.name] if query else communities
+    )
     groups: dict[str, list[Community]] = {}
     for community in shown:
         groups.setdefault(community.street_office.name, []).append(community)
@@ -128,7 +130,9 @@ def _render_board(request: HttpRequest, community: Community, at: dt.datetime) -
 class ObjectionForm(forms.Form):
     name = forms.CharField(label=_("真实姓名"), max_length=50)
     phone = forms.CharField(
-        label=_("联系电话"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        label=_("联系电话"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     body = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -140,7 +144,9 @@ def _posting_or_404(community: Community, pk: int, at: dt.datetime) -> Posting:
     return posting
 
 
-def _detail_context(community: Community, posting: Posting, at: dt.datetime, form: ObjectionForm | None) -> dict:
+def _detail_context(
+    community: Community, posting: Posting, at: dt.datetime, form: ObjectionForm | None
+) -> dict:
     versions = selectors.series_versions(posting=posting, at=at)
     newer = [v for v in versions if v.version > posting.version]
     visible_now = posting.is_visible(at)
@@ -224,7 +230,9 @@ def attachment_download(request: HttpRequest, slug: str, pk: int, attachment_id:
     except (FileNotFoundError, OSError):
         raise Http404("file missing")
     inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    response = FileResponse(handle, as_attachment=not inline, filename=attachment.name, content_type=attachment.content_type)
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=attachment.name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -236,7 +244,9 @@ def attachment_download(request: HttpRequest, slug: str, pk: int, attachment_id:
 def feed(request: HttpRequest, slug: str) -> HttpResponse:
     from notices.feeds import BoardFeed
 
-    return pagecache.serve(request, slug, lambda community, at: BoardFeed(community=community, at=at)(request, slug=slug))
+    return pagecache.serve(
+        request, slug, lambda community, at: BoardFeed(community=community, at=at)(request, slug=slug)
+    )
 
 
 def archive(request: HttpRequest, slug: str) -> HttpResponse:
@@ -277,7 +287,12 @@ def verify(request: HttpRequest, slug: str) -> HttpResponse:
     """A resident pastes the hash printed on a paper sheet; we say whether the record has it."""
     community = pagecache.community_or_404(slug)
     value = request.GET.get("hash", "").strip()[:200]
-    context: dict = {"community": community, "value": value, "checked": False, "min_prefix": ledger.MIN_PREFIX}
+    context: dict = {
+        "community": community,
+        "value": value,
+        "checked": False,
+        "min_prefix": ledger.MIN_PREFIX,
+    }
     if value and ledger.normalize_hash(value) is None:
         context["malformed"] = True
     elif value:

@@ -12,15 +12,29 @@ from notices.models import Category, Objection, Posting
 NOW = dt.datetime(2025, 3, 12, 9, 30, tzinfo=dt.UTC)
 
 
-def posting(community, *, title="关于小区停车管理的通知", body="<p>请各位居民知悉。</p>", category=Category.NOTICE,
-            publish_at=None, expire_at=None, days=7, **kwargs) -> Posting:
+def posting(
+    community,
+    *,
+    title="关于小区停车管理的通知",
+    body="<p>请各位居民知悉。</p>",
+    category=Category.NOTICE,
+    publish_at=None,
+    expire_at=None,
+    days=7,
+    **kwargs,
+) -> Posting:
     publish_at = publish_at or NOW - dt.timedelta(days=1)
     if expire_at is None and days is not None:
         expire_at = publish_at + dt.timedelta(days=days)
     fields = {"state": Posting.State.RELEASED, "released_at": publish_at, **kwargs}
     p = Posting.objects.create(
-        community=community, title=title, body=body, category=category, publish_at=publish_at,
-        expire_at=expire_at, **fields,
+        community=community,
+        title=title,
+        body=body,
+        category=category,
+        publish_at=publish_at,
+        expire_at=expire_at,
+        **fields,
     )
     generations.bump(community.pk)
     return p
@@ -31,9 +45,18 @@ def new_version(old: Posting, *, at: dt.datetime, title=None, body=None, note="�
     old.replaced_at = at
     old.save(update_fields=["replaced_at"])
     p = Posting.objects.create(
-        community=old.community, title=title or old.title, body=body or old.body, category=old.category,
-        publish_at=at, expire_at=old.expire_at, state=Posting.State.RELEASED, released_at=at,
-        series=series, version=old.version + 1, supersedes=old, correction_note=note,
+        community=old.community,
+        title=title or old.title,
+        body=body or old.body,
+        category=old.category,
+        publish_at=at,
+        expire_at=old.expire_at,
+        state=Posting.State.RELEASED,
+        released_at=at,
+        series=series,
+        version=old.version + 1,
+        supersedes=old,
+        correction_note=note,
         objections_open=old.objections_open,
     )
     if old.series_id is None:
@@ -44,7 +67,9 @@ def new_version(old: Posting, *, at: dt.datetime, title=None, body=None, note="�
 
 
 def objection(p: Posting, *, name="王芳", phone="13912345678", answered=False) -> Objection:
-    o = Objection.objects.create(posting=p, name=name, phone=phone, body="名单有误", filed_at=p.publish_at + dt.timedelta(hours=1))
+    o = Objection.objects.create(
+        posting=p, name=name, phone=phone, body="名单有误", filed_at=p.publish_at + dt.timedelta(hours=1)
+    )
     if answered:
         o.status = Objection.Status.ANSWERED
         o.answer = "已核实更正"

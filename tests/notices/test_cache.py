@@ -122,7 +122,9 @@ def test_each_visitor_gets_a_valid_csrf_token(client, community):
         page = board(strict, community).content.decode()
         assert CSRF_PLACEHOLDER not in page
         token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        response = strict.post("/i18n/setlang/", {"language": "en", "next": "/c/xingfu/", "csrfmiddlewaretoken": token})
+        response = strict.post(
+            "/i18n/setlang/", {"language": "en", "next": "/c/xingfu/", "csrfmiddlewaretoken": token}
+        )
     assert response.status_code == 302
 
 

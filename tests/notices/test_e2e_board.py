@@ -36,7 +36,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, locale="zh-CN")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, locale="zh-CN"
+    )
     page = context.new_page()
     yield page
     context.close()
@@ -50,10 +52,22 @@ def shot(page, name: str) -> None:
 def test_resident_searches_opens_and_objects(live_server, phone):
     now = timezone.now()
     community = CommunityFactory(name="幸福社区", slug="xingfu", address="幸福路1号", phone="010-12345678")
-    posting(community, title="关于停水的紧急通知", category=Category.URGENT, body="<p>3月15日8:00至18:00停水。</p>",
-            publish_at=now - dt.timedelta(hours=2))
-    posting(community, title="2025年第一季度财务收支公开", category=Category.FINANCE, pinned=True,
-            body="<p>收入 12,000 元；支出 8,500 元。</p>", publish_at=now - dt.timedelta(days=3), days=30)
+    posting(
+        community,
+        title="关于停水的紧急通知",
+        category=Category.URGENT,
+        body="<p>3月15日8:00至18:00停水。</p>",
+        publish_at=now - dt.timedelta(hours=2),
+    )
+    posting(
+        community,
+        title="2025年第一季度财务收支公开",
+        category=Category.FINANCE,
+        pinned=True,
+        body="<p>收入 12,000 元；支出 8,500 元。</p>",
+        publish_at=now - dt.timedelta(days=3),
+        days=30,
+    )
     roll = posting(
         community,
         title="第十二届居委会选举选民名单公示",
@@ -64,8 +78,12 @@ def test_resident_searches_opens_and_objects(live_server, phone):
         days=5,
     )
     for i in range(6):
-        posting(community, title=f"楼道清理通知（{i + 1}号楼）", body="<p>请清理楼道杂物。</p>",
-                publish_at=now - dt.timedelta(days=2, hours=i))
+        posting(
+            community,
+            title=f"楼道清理通知（{i + 1}号楼）",
+            body="<p>请清理楼道杂物。</p>",
+            publish_at=now - dt.timedelta(days=2, hours=i),
+        )
 
     phone.goto(f"{live_server.url}/")  # the only community: straight to its board
     assert phone.url.endswith("/c/xingfu/")
@@ -98,8 +116,14 @@ def test_resident_searches_opens_and_objects(live_server, phone):
 def test_bad_objection_shows_a_chinese_message(live_server, phone):
     now = timezone.now()
     community = CommunityFactory(slug="anle", name="安乐社区")
-    roll = posting(community, title="低保评议结果公示", category=Category.HARDSHIP, objections_open=True,
-                   body="<p>张*明，3人，每月补助 1,200 元。</p>", publish_at=now - dt.timedelta(days=1))
+    roll = posting(
+        community,
+        title="低保评议结果公示",
+        category=Category.HARDSHIP,
+        objections_open=True,
+        body="<p>张*明，3人，每月补助 1,200 元。</p>",
+        publish_at=now - dt.timedelta(days=1),
+    )
     phone.goto(f"{live_server.url}/c/anle/notices/{roll.pk}/")
     phone.fill("#id_name", "李娜")
     phone.fill("#id_phone", "12345")

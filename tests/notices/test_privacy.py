@@ -29,7 +29,9 @@ def seeded():
         household = HouseholdFactory(community=community)
         applicants.append(ResidentFactory(household=household, name=name))
     residents = [ResidentFactory(household=HouseholdFactory(community=community)) for _ in range(5)]
-    assert all(ID_SHAPED.fullmatch(r.id_number) and PHONE_SHAPED.fullmatch(r.phone) for r in residents + applicants)
+    assert all(
+        ID_SHAPED.fullmatch(r.id_number) and PHONE_SHAPED.fullmatch(r.phone) for r in residents + applicants
+    )
     rows = "".join(f"<tr><td>{mask_name(a.name)}</td><td>3人</td><td>1,200元</td></tr>" for a in applicants)
     hardship = posting(
         community,
@@ -41,21 +43,39 @@ def seeded():
     )
     for r in residents[:3]:
         objection(hardship, name=r.name, phone=r.phone, answered=r is residents[0])
-    roll = posting(community, title="选民名单公示", category=Category.ELECTION, objections_open=True,
-                   body="<p>选民名单共 2,341 人，详见居委会公告栏。</p>", publish_at=NOW - dt.timedelta(days=3))
+    roll = posting(
+        community,
+        title="选民名单公示",
+        category=Category.ELECTION,
+        objections_open=True,
+        body="<p>选民名单共 2,341 人，详见居委会公告栏。</p>",
+        publish_at=NOW - dt.timedelta(days=3),
+    )
     objection(roll, name=residents[4].name, phone=residents[4].phone)
     corrected = new_version(roll, at=NOW - dt.timedelta(days=1), note="更正人数")
     withdrawn = posting(community, title="撤回的通知", publish_at=NOW - dt.timedelta(days=2))
     withdrawn.withdrawn_at = NOW - dt.timedelta(days=1)
     withdrawn.withdrawal_reason = "重复发布"
     withdrawn.save()
-    Attachment.objects.create(posting=hardship, file="notices/x/a.pdf", name="评议记录.pdf",
-                              content_type="application/pdf", size=1234, sha256="0" * 64)
+    Attachment.objects.create(
+        posting=hardship,
+        file="notices/x/a.pdf",
+        name="评议记录.pdf",
+        content_type="application/pdf",
+        size=1234,
+        sha256="0" * 64,
+    )
     past = posting(community, title="上月公示", publish_at=NOW - dt.timedelta(days=40), days=7)
     posting(other, title="别的社区")
     entry = LedgerEntry.objects.create(
-        community=community, sequence=1, posting=hardship, posting_version=1, content_hash="a" * 64,
-        prev_hash="0" * 64, entry_hash="b" * 64, recorded_at=NOW - dt.timedelta(days=2),
+        community=community,
+        sequence=1,
+        posting=hardship,
+        posting_version=1,
+        content_hash="a" * 64,
+        prev_hash="0" * 64,
+        entry_hash="b" * 64,
+        recorded_at=NOW - dt.timedelta(days=2),
     )
     return {
         "community": community,
@@ -108,9 +128,13 @@ def test_no_public_page_shows_personal_data(client, seeded, language):
 def test_the_scan_would_catch_a_leak(client, seeded):
     """The scanner is not blind: a posting that quotes an ID number and phone is caught."""
     person = seeded["people"][0]
-    leak = posting(seeded["community"], title="错误示例", body=f"<p>{person.name} {person.id_number} {person.phone}</p>")
+    leak = posting(
+        seeded["community"], title="错误示例", body=f"<p>{person.name} {person.id_number} {person.phone}</p>"
+    )
     with time_machine.travel(NOW, tick=False):
-        page = client.get(reverse("notices:posting", kwargs={"slug": "heping", "pk": leak.pk})).content.decode()
+        page = client.get(
+            reverse("notices:posting", kwargs={"slug": "heping", "pk": leak.pk})
+        ).content.decode()
     assert ID_SHAPED.search(page) and PHONE_SHAPED.search(page)
 
 

@@ -65,7 +65,13 @@ def test_index_search_box_when_many(client):
 
 def test_board_lists_current_postings_pinned_first(client, community, clock):
     posting(community, title="普通通知", publish_at=NOW - dt.timedelta(hours=1))
-    posting(community, title="置顶的财务公开", category=Category.FINANCE, pinned=True, publish_at=NOW - dt.timedelta(days=2))
+    posting(
+        community,
+        title="置顶的财务公开",
+        category=Category.FINANCE,
+        pinned=True,
+        publish_at=NOW - dt.timedelta(days=2),
+    )
     posting(community, title="还没开始的公示", publish_at=NOW + dt.timedelta(hours=1))
     posting(community, title="已经过期的公示", publish_at=NOW - dt.timedelta(days=9), days=7)
     posting(community, title="草稿不公开", state="draft", released_at=None)
@@ -78,8 +84,14 @@ def test_board_lists_current_postings_pinned_first(client, community, clock):
 
 def test_board_marks_urgent_and_objection_window(client, community, clock):
     posting(community, title="停水紧急通知", category=Category.URGENT)
-    posting(community, title="低保公示", category=Category.HARDSHIP, objections_open=True,
-            publish_at=NOW - dt.timedelta(days=1), expire_at=NOW + dt.timedelta(days=6))
+    posting(
+        community,
+        title="低保公示",
+        category=Category.HARDSHIP,
+        objections_open=True,
+        publish_at=NOW - dt.timedelta(days=1),
+        expire_at=NOW + dt.timedelta(days=6),
+    )
     page = text(client.get(board_url(community)))
     assert 'class="card cat-urgent urgent' in page
     assert "异议受理至" in page
@@ -87,8 +99,13 @@ def test_board_marks_urgent_and_objection_window(client, community, clock):
 
 def test_search_category_and_month_filters(client, community, clock):
     posting(community, title="三月停车通知", body="<p>地下车库</p>", publish_at=NOW - dt.timedelta(days=2))
-    posting(community, title="二月财务收支", category=Category.FINANCE,
-            publish_at=dt.datetime(2025, 2, 20, 2, tzinfo=dt.UTC), days=60)
+    posting(
+        community,
+        title="二月财务收支",
+        category=Category.FINANCE,
+        publish_at=dt.datetime(2025, 2, 20, 2, tzinfo=dt.UTC),
+        days=60,
+    )
     assert "三月停车通知" in text(client.get(board_url(community, q="车库")))  # body search
     assert "二月财务收支" not in text(client.get(board_url(community, q="车库")))
     by_cat = text(client.get(board_url(community, category="finance")))
@@ -136,8 +153,13 @@ def test_pagination(client, community, clock):
 @pytest.mark.parametrize("size", [10, 50])
 def test_board_query_count_is_flat(client, community, clock, django_assert_max_num_queries, size):
     for i in range(60):
-        p = posting(community, title=f"通知{i}", category=[Category.NOTICE, Category.FINANCE][i % 2],
-                    publish_at=NOW - dt.timedelta(minutes=i + 1), objections_open=bool(i % 3))
+        p = posting(
+            community,
+            title=f"通知{i}",
+            category=[Category.NOTICE, Category.FINANCE][i % 2],
+            publish_at=NOW - dt.timedelta(minutes=i + 1),
+            objections_open=bool(i % 3),
+        )
         if i % 5 == 0:
             objection(p)
     from django.core.cache import cache
@@ -152,8 +174,13 @@ def test_board_query_count_is_flat(client, community, clock, django_assert_max_n
 
 
 def test_detail_shows_body_counts_and_versions(client, community, clock):
-    v1 = posting(community, title="居民代表名单公示", body="<p>名单如下</p><script>alert(1)</script>",
-                 objections_open=True, publish_at=NOW - dt.timedelta(days=2))
+    v1 = posting(
+        community,
+        title="居民代表名单公示",
+        body="<p>名单如下</p><script>alert(1)</script>",
+        objections_open=True,
+        publish_at=NOW - dt.timedelta(days=2),
+    )
     objection(v1, answered=True)
     objection(v1, name="李娜", phone="13700001111")
     v2 = new_version(v1, at=NOW - dt.timedelta(days=1), body="<p>名单（已更正）</p>", note="更正一处姓名")
@@ -182,7 +209,12 @@ def test_detail_outside_window_or_other_community_is_404(client, community, cloc
     expired = posting(community, publish_at=NOW - dt.timedelta(days=9), days=7)
     future = posting(community, publish_at=NOW + dt.timedelta(days=1))
     theirs = posting(other)
-    for pk, slug in ((expired.pk, community.slug), (future.pk, community.slug), (theirs.pk, community.slug), (999999, community.slug)):
+    for pk, slug in (
+        (expired.pk, community.slug),
+        (future.pk, community.slug),
+        (theirs.pk, community.slug),
+        (999999, community.slug),
+    ):
         assert client.get(reverse("notices:posting", kwargs={"slug": slug, "pk": pk})).status_code == 404
 
 
@@ -201,7 +233,9 @@ def test_archive_by_month(client, community, clock):
     posting(community, title="三月的通知")
     index = text(client.get(reverse("notices:archive", kwargs={"slug": community.slug})))
     assert "2025-01" in index and "2025-03" in index
-    january = text(client.get(reverse("notices:archive_month", kwargs={"slug": community.slug, "month": "2025-01"})))
+    january = text(
+        client.get(reverse("notices:archive_month", kwargs={"slug": community.slug, "month": "2025-01"}))
+    )
     assert "一月的公示" in january and "公示期满" in january and "三月的通知" not in january
     assert client.get(f"/c/{community.slug}/archive/2025-13/").status_code == 404
 
@@ -231,7 +265,9 @@ def test_verify_finds_the_printed_hash(client, community, clock):
     malformed = text(client.get(url, {"hash": "not-a-hash"}))
     assert "格式不正确" in malformed
     other = CommunityFactory()
-    assert "记录中没有这个哈希值" in text(client.get(reverse("notices:verify", kwargs={"slug": other.slug}), {"hash": entry.entry_hash}))
+    assert "记录中没有这个哈希值" in text(
+        client.get(reverse("notices:verify", kwargs={"slug": other.slug}), {"hash": entry.entry_hash})
+    )
 
 
 def test_objection_filed_through_the_service(client, community, clock, django_capture_on_commit_callbacks):
@@ -270,8 +306,10 @@ def test_objection_after_window_or_without_form_is_refused(client, community, cl
     response = client.post(url, {"name": "王芳", "phone": "13912345678", "body": "有误"})
     assert response.status_code == 400 and "不接受异议" in text(response)
     expired = posting(community, objections_open=True, publish_at=NOW - dt.timedelta(days=9), days=7)
-    gone = client.post(reverse("notices:posting", kwargs={"slug": community.slug, "pk": expired.pk}),
-                       {"name": "王芳", "phone": "13912345678", "body": "有误"})
+    gone = client.post(
+        reverse("notices:posting", kwargs={"slug": community.slug, "pk": expired.pk}),
+        {"name": "王芳", "phone": "13912345678", "body": "有误"},
+    )
     assert gone.status_code == 404
     assert not Objection.objects.exists()
 
