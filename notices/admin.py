@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import widgets as admin_widgets
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -33,6 +35,7 @@ from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEv
 from notices.sanitize import dangerous_parts
 
 RELEASE_PERMISSION = "notices.release_posting"
+ACTION_LABELS = dict(LedgerEntry.Action.choices)
 DATETIME_HELP = _("北京时间")
 
 
@@ -135,7 +138,12 @@ class NewVersionForm(forms.ModelForm):
     class Meta:
         model = Posting
         fields = ["category", "title", "body", "working_days", "expire_at", "pinned", "objections_open"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 80})}
+        field_classes = {"expire_at": forms.SplitDateTimeField}
+        widgets = {
+            "title": admin_widgets.AdminTextInputWidget,
+            "body": admin_widgets.AdminTextareaWidget(attrs={"rows": 14, "cols": 80}),
+            "expire_at": admin_widgets.AdminSplitDateTime,
+        }
         help_texts = {"working_days": _("从更正版本发布之日起重新计算；留空则使用下面的公开结束时间。")}
 
     clean_body = PostingDraftForm.clean_body
@@ -237,16 +245,15 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     community_field = "community"
     form = PostingDraftForm
     list_display = [
-        "title",
+        "title_display",
         "community",
         "category",
         "status_label",
-        "publish_at",
-        "expire_at",
+        "window",
         "version",
-        "pinned",
         "objection_counts",
     ]
+    list_display_links = ["title_display"]
     list_filter = ["community", "category", "state", "pinned", "objections_open"]
     list_select_related = ["community"]
     search_fields = ["title"]
@@ -279,7 +286,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        from django.db.models import Count, Q
+        from django.db.models import Count
 
         return (
             super()
@@ -296,6 +303,23 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     def status_label(self, obj: Posting) -> str:
         return posting_status(obj, timezone.now())
 
+    @admin.display(description=_("标题"), ordering="title")
+    def title_display(self, obj: Posting) -> str:
+        return gettext("【置顶】%(title)s") % {"title": obj.title} if obj.pinned else obj.title
+
+    @admin.display(description=_("公开期"), ordering="publish_at")
+    def window(self, obj: Posting):
+        def short(value):
+            local = timezone.localtime(value)
+            return f"{local:%Y-%m-%d %H:%M}"
+
+        end = short(obj.expire_at) if obj.expire_at else gettext("撤回或更正前")
+        return format_html(
+            '<span style="white-space:nowrap">{}</span> 至<br><span style="white-space:nowrap">{}</span>',
+            short(obj.publish_at),
+            end,
+        )
+
     @admin.display(description=_("异议（待答复/总数）"))
     def objection_counts(self, obj: Posting) -> str:
         total = getattr(obj, "n_objections", None)
@@ -311,27 +335,45 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("所属公告"))
     def series_link(self, obj: Posting):
-        versions = Posting.objects.filter(pk=obj.series_id or obj.pk) | Posting.objects.filter(
-            series_id=obj.series_id or obj.pk
+        series = obj.series_id or obj.pk
+        versions = Posting.objects.filter(Q(pk=series) | Q(series_id=series)).order_by("version")
+        return format_html_join(
+            " · ",
+            '<a href="{}">{}</a>{}',
+            (
+                (
+                    reverse("admin:notices_posting_change", args=[v.pk]),
+                    gettext("第%(v)d版") % {"v": v.version},
+                    gettext("（本页）") if v.pk == obj.pk else "",
+                )
+                for v in versions
+            ),
         )
-        links = [
-            format_html(
-                '<a href="{}">{}</a>',
-                reverse("admin:notices_posting_change", args=[v.pk]),
-                gettext("第%(v)d版") % {"v": v.version},
-            )
-            for v in versions.distinct().order_by("version")
-        ]
-        return format_html("{}", " · ".join(str(link) for link in links)) if links else "-"
 
     @admin.display(description=_("公开记录链"))
     def ledger_entries_list(self, obj: Posting):
         rows = [
-            f"#{e.sequence} {e.get_action_display() if hasattr(e, 'get_action_display') else e.action} "
-            f"{e.entry_hash[:16]}… {timezone.localtime(e.recorded_at):%Y-%m-%d %H:%M}"
+            (
+                e.sequence,
+                ACTION_LABELS.get(e.action, e.action),
+                e.entry_hash,
+                timezone.localtime(e.recorded_at),
+            )
             for e in obj.ledger_entries.order_by("sequence")
         ]
-        return "\n".join(rows) or "-"
+        if not rows:
+            return "-"
+        return format_html_join(
+            format_html("<br>"),
+            '#{} {} <code title="{}">{}…</code> {}',
+            ((seq, label, h, h[:16], f"{when:%Y-%m-%d %H:%M}") for seq, label, h, when in rows),
+        )
+
+    def get_list_display(self, request):
+        ids = community_ids_for_user(request.user)
+        if ids is not None and len(ids) <= 1:
+            return [f for f in self.list_display if f != "community"]
+        return self.list_display
 
     # -- permissions and forms --------------------------------------------------------------------
 
@@ -690,13 +732,23 @@ class LedgerEntryAdmin(ReadOnlyRecordAdmin):
         "posting_version",
         "action",
         "short_hash",
-        "recorded_at",
+        "recorded_local",
     ]
     list_filter = ["community", "action"]
     list_select_related = ["community", "posting"]
     search_fields = ["entry_hash", "content_hash", "posting__title"]
     ordering = ["community", "-sequence"]
     change_list_template = "admin/notices/ledgerentry/change_list.html"
+
+    @admin.display(description=_("记录时间"), ordering="recorded_at")
+    def recorded_local(self, obj: LedgerEntry) -> str:
+        return f"{timezone.localtime(obj.recorded_at):%Y-%m-%d %H:%M:%S}"
+
+    def get_list_display(self, request):
+        ids = community_ids_for_user(request.user)
+        if ids is not None and len(ids) <= 1:
+            return [f for f in self.list_display if f != "community"]
+        return self.list_display
 
     @admin.display(description=_("本条哈希"))
     def short_hash(self, obj: LedgerEntry) -> str:

@@ -284,7 +284,11 @@ class LedgerEntry(models.Model):
     sequence = models.PositiveIntegerField(_("序号"))
     posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("公开事项"))
     posting_version = models.PositiveSmallIntegerField(_("版本"))
-    action = models.CharField(_("操作"), max_length=20, default="publish")
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("发布")
+        WITHDRAW = "withdraw", _("撤回")
+
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices, default=Action.PUBLISH)
     content_hash = models.CharField(_("内容哈希"), max_length=64)
     prev_hash = models.CharField(_("前一条哈希"), max_length=64)
     entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)

@@ -136,6 +136,7 @@ def test_released_posting_is_read_only_and_cannot_be_deleted(chair_client, commu
     change = reverse("admin:notices_posting_change", args=[posting.pk])
     html = chair_client.get(change).content.decode()
     assert 'name="title"' not in html  # shown, not editable
+    assert LedgerEntry.objects.get(posting=posting).entry_hash[:16] in html  # its record in the chain
     assert reverse("admin:notices_posting_new_version", args=[posting.pk]) in html
     assert reverse("admin:notices_posting_withdraw", args=[posting.pk]) in html
     chair_client.post(
