@@ -538,6 +538,8 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             "original": obj,
             "title": gettext("立即发布") if now else gettext("按设定时间发布"),
             "now": now,
+            # A draft whose start has passed goes public at release, never backdated.
+            "starts_at_release": now or obj.publish_at <= timezone.now(),
             "status": posting_status(obj, timezone.now()),
         }
         return TemplateResponse(request, "admin/notices/posting/release_confirm.html", context)
