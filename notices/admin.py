@@ -305,7 +305,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("标题"), ordering="title")
     def title_display(self, obj: Posting) -> str:
-        return gettext("【置顶】%(title)s") % {"title": obj.title} if obj.pinned else obj.title
+        return f"[{gettext('置顶')}] {obj.title}" if obj.pinned else obj.title
 
     @admin.display(description=_("公开期"), ordering="publish_at")
     def window(self, obj: Posting):
@@ -313,7 +313,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             local = timezone.localtime(value)
             return f"{local:%Y-%m-%d %H:%M}"
 
-        end = short(obj.expire_at) if obj.expire_at else gettext("撤回或更正前")
+        end = short(obj.expire_at) if obj.expire_at else gettext("直到撤回或被新版本替换")
         return format_html(
             '<span style="white-space:nowrap">{}</span> 至<br><span style="white-space:nowrap">{}</span>',
             short(obj.publish_at),
