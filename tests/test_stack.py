@@ -160,6 +160,7 @@ def test_make_run_serves_board_and_admin_and_stops_on_ctrl_c(tmp_path):
         assert status == 200, body[:2000]
         assert ctype.startswith("text/html")
         assert "幸福社区" in body, body[:2000]  # the seeded demo community is on the board
+        assert re.search(r'href="/c/xingfu/notices/\d+/"', body), body[:2000]  # with its postings
 
         status, headers, _ = _get(port, "/admin/login/")
         assert status == 302
