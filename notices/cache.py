@@ -9,9 +9,12 @@ are never served after such a write. Window boundaries need no bump: page caches
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 
 def key(community_id: int) -> str:
@@ -34,8 +37,23 @@ def generation(community_id: int) -> int:
     return value
 
 
-def bump(community_id: int) -> int:
-    """Start a new generation; pages cached under the old one are never read again."""
+def bump(community_id: int) -> int | None:
+    """Start a new generation; pages cached under the old one are never read again.
+
+    Runs after commit: if the cache server is unreachable the write has already happened, so this
+    logs and returns None instead of failing the request (pages cached before the outage then live
+    at most until their window boundary or ``pagecache.MAX_AGE``; a restarted Redis keeps nothing).
+    """
+    from notices.pagecache import CACHE_ERRORS
+
+    try:
+        return _bump(community_id)
+    except CACHE_ERRORS:
+        logger.warning("could not bump the board cache generation of community %s", community_id, exc_info=True)
+        return None
+
+
+def _bump(community_id: int) -> int:
     name = key(community_id)
     # add() then incr() is atomic on Redis; a plain get/set would race with a concurrent bump.
     cache.add(name, _fresh(), timeout=None)

@@ -10,23 +10,24 @@ in the entry itself: Redis TTLs only free memory (they run on Redis's clock, not
 A hit costs one cache round trip (the generation, and the page unless this process holds it) and
 no SQL. The ETag names the exact
 rendering, so a client revalidating answers 304 without any rendering. Pages holding a form keep a
-placeholder instead of the CSRF token, filled per request.
+placeholder instead of the CSRF token, filled per request with Django's ``get_token`` (only the
+posting page with an open objection form has one; the language switch is a plain link).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import math
 import re
-import secrets
 from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
+from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -35,6 +36,18 @@ from django.utils.translation import get_language
 from committee.models import Community
 from notices import cache as generations
 from notices.selectors import next_boundary
+
+logger = logging.getLogger(__name__)
+
+# Errors of the cache server: the board then renders every request itself rather than fail.
+try:
+    from redis.exceptions import RedisError as _RedisError
+
+    CACHE_ERRORS: tuple[type[BaseException], ...] = (_RedisError, ConnectionError, TimeoutError)
+except ImportError:  # pragma: no cover - redis is a dependency
+    CACHE_ERRORS = (ConnectionError, TimeoutError)
+
+
 
 # Alphanumeric, so it survives HTML escaping; swapped for the real token on every response.
 CSRF_PLACEHOLDER = "csrfplaceholder0b0a7d3c9e1f"
@@ -48,12 +61,18 @@ PREFIX = "board:v1"
 def community_or_404(slug: str) -> Community:
     """The community of ``slug`` (cached for a few minutes: slugs and names rarely change)."""
     key = f"{PREFIX}:community:{slug}"
-    community = cache.get(key)
+    try:
+        community = cache.get(key)
+    except CACHE_ERRORS:
+        community = None
     if community is None:
         community = Community.objects.select_related("street_office").filter(slug=slug).first()
         if community is None:
             raise Http404("unknown community")
-        cache.set(key, community, COMMUNITY_TTL)
+        try:
+            cache.set(key, community, COMMUNITY_TTL)
+        except CACHE_ERRORS:
+            pass
     return community
 
 
@@ -162,12 +181,33 @@ def serve(
 ) -> HttpResponse:
     """Answer a public GET from the cache, or render it with ``render(community, at)`` and cache it.
 
+    When the cache server is unreachable the page is rendered without it (slower, never stale).
+    """
+    at = at or timezone.now()
+    try:
+        return _serve(request, slug, render, at=at)
+    except CACHE_ERRORS:
+        logger.warning("board cache unavailable; rendering %s without it", request.path, exc_info=True)
+        community = Community.objects.select_related("street_office").filter(slug=slug).first()
+        if community is None:
+            raise Http404("unknown community") from None
+        return _finish(request, render(community, at), None)
+
+
+def _serve(
+    request: HttpRequest,
+    slug: str,
+    render: Callable[[Community, dt.datetime], HttpResponse],
+    *,
+    at: dt.datetime,
+) -> HttpResponse:
+    """The cached path of :func:`serve`.
+
     ``render`` must return a page valid for every instant until the next window boundary: it may
     only depend on ``at`` through visibility. Non-GET requests and non-200 answers bypass the cache.
     A hit is one cache round trip: the community's generation, with the page unless this process
     already holds it.
     """
-    at = at or timezone.now()
     if request.method not in ("GET", "HEAD"):
         return _finish(request, render(community_or_404(slug), at), None)
     path_hash = hashlib.md5(request.get_full_path().encode()).hexdigest()
@@ -222,48 +262,18 @@ def serve(
 
 
 def _finish(request: HttpRequest, response: HttpResponse, entry: dict | None) -> HttpResponse:
+    private = False
     if not getattr(response, "streaming", False) and response.status_code != 304:
         placeholder = CSRF_PLACEHOLDER.encode()
         if placeholder in response.content:
-            response.content = response.content.replace(placeholder, csrf_token(request).encode())
+            response.content = response.content.replace(placeholder, get_token(request).encode())
+            private = True
     # Revalidate every time (304 is cheap): a stored copy must never outlive a window boundary.
-    # Private: the page carries the visitor's CSRF token.
-    patch_cache_control(response, private=True, no_cache=True)
+    if private:  # the page carries the visitor's CSRF token
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, no_cache=True)
     return response
-
-
-_CHAR_INDEX = {c: i for i, c in enumerate(CSRF_ALLOWED_CHARS)}
-_ACCEPT_BELOW = 256 - 256 % len(CSRF_ALLOWED_CHARS)  # rejection sampling: every char equally likely
-
-
-def _random_chars(n: int) -> str:
-    out: list[str] = []
-    while len(out) < n:
-        out += [
-            CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)]
-            for b in secrets.token_bytes(2 * n)
-            if b < _ACCEPT_BELOW
-        ]
-    return "".join(out[:n])
-
-
-def csrf_token(request: HttpRequest) -> str:
-    """``django.middleware.csrf.get_token`` with one ``urandom`` call instead of one per character.
-
-    Same semantics (new secret stored in ``request.META`` for the middleware to set as the cookie;
-    a fresh mask on every response against BREACH) and the same token format, checked by
-    ``CsrfViewMiddleware`` as usual; Django's version costs more than the rest of a cached page.
-    """
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        secret = _random_chars(CSRF_SECRET_LENGTH)
-        request.META["CSRF_COOKIE"] = secret
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True
-    mask = _random_chars(CSRF_SECRET_LENGTH)
-    n = len(CSRF_ALLOWED_CHARS)
-    return mask + "".join(
-        CSRF_ALLOWED_CHARS[(_CHAR_INDEX[a] + _CHAR_INDEX[b]) % n] for a, b in zip(secret, mask, strict=True)
-    )
 
 
 def render_context(extra: dict) -> dict:

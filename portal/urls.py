@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from portal.health import healthz
+from portal.views import switch_language
 
 admin.site.site_header = _("居委公开平台 · 工作台")
 admin.site.site_title = _("居委公开平台")
@@ -18,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    path("lang/<str:code>/", switch_language, name="switch_language"),
     path("", include("notices.urls")),
 ]
 if settings.DEBUG:

@@ -79,7 +79,7 @@ def test_board_lists_current_postings_pinned_first(client, community, clock):
     assert page.index("置顶的财务公开") < page.index("普通通知")
     for hidden in ("还没开始的公示", "已经过期的公示", "草稿不公开"):
         assert hidden not in page
-    assert "居务公开栏" in page and "/i18n/setlang/" in page
+    assert "居务公开栏" in page and "/lang/en/?next=" in page
 
 
 def test_board_marks_urgent_and_objection_window(client, community, clock):
