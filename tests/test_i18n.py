@@ -290,13 +290,17 @@ def test_public_board_is_chinese_by_default_and_english_on_request(client, engli
     url = reverse("notices:board", kwargs={"slug": community.slug})
 
     chinese = client.get(url).content.decode()
-    assert 'lang="zh-CN"' in chinese
+    assert '<html lang="zh-CN">' in chinese
+    assert 'aria-label="语言"' in chinese
     assert "居务公开栏" in chinese and "往期公开" in chinese
     assert "Past postings" not in chinese
 
-    client.cookies["django_language"] = "en"
+    # The language link on every public page sets the cookie and comes back.
+    switch = client.get(reverse("switch_language", args=["en"]), {"next": url})
+    assert switch.status_code == 302 and switch["Location"] == url
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     english_page = client.get(url).content.decode()  # same URL: the page cache must keep languages apart
-    assert 'lang="en"' in english_page
+    assert '<html lang="en">' in english_page and 'aria-label="Language"' in english_page
     assert "Community affairs notice board" in english_page
     assert "Past postings" in english_page and "Announcements" in english_page
     assert posting.title in english_page  # content stays as written
