@@ -24,12 +24,13 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
@@ -210,23 +211,8 @@ def _serve(
     """
     if request.method not in ("GET", "HEAD"):
         return _finish(request, render(community_or_404(slug), at), None)
-    path_hash = hashlib.md5(request.get_full_path().encode()).hexdigest()
-    page_key = f"{PREFIX}:page:{slug}:{get_language()}:{path_hash}"
-    cid = _community_ids.get(slug)
-    entry = None
-    if cid is not None:
-        gen_key = generations.key(cid)
-        local = _local.get(page_key)
-        # A page this worker already holds: only the generation travels; else page and generation.
-        found = _get_many([gen_key] if local is not None else [page_key, gen_key])
-        gen = found.get(gen_key)
-        for candidate in (local, found.get(page_key)):
-            if _valid(candidate, cid, gen, at):
-                entry = candidate
-                break
-        if entry is None and local is not None:
-            candidate = _get_many([page_key]).get(page_key)  # another worker may have a fresh one
-            entry = candidate if _valid(candidate, cid, gen, at) else None
+    page_key = _page_key(request, slug, get_language())
+    entry = _lookup(page_key, slug, at)
     if entry is None:
         community = community_or_404(slug)
         _community_ids[slug] = community.pk
@@ -248,9 +234,39 @@ def _serve(
             "body": _compact(response.content)
             if response["Content-Type"].startswith("text/html")
             else response.content,
+            "form": CSRF_PLACEHOLDER.encode() in response.content,
         }
         _set(page_key, entry, at, limit)
     _local.put(page_key, entry)
+    return _finish(request, _respond(request, entry), entry)
+
+
+def _page_key(request: HttpRequest, slug: str, language: str) -> str:
+    path_hash = hashlib.md5(request.get_full_path().encode()).hexdigest()
+    return f"{PREFIX}:page:{slug}:{language}:{path_hash}"
+
+
+def _lookup(page_key: str, slug: str, at: dt.datetime) -> dict | None:
+    """A cached entry valid at ``at`` (community, generation and window checked), or None."""
+    cid = _community_ids.get(slug)
+    if cid is None:
+        return None
+    gen_key = generations.key(cid)
+    local = _local.get(page_key)
+    # A page this worker already holds: only the generation travels; else page and generation.
+    found = _get_many([gen_key] if local is not None else [page_key, gen_key])
+    gen = found.get(gen_key)
+    for candidate in (local, found.get(page_key)):
+        if _valid(candidate, cid, gen, at):
+            return candidate
+    if local is not None:
+        candidate = _get_many([page_key]).get(page_key)  # another worker may have a fresh one
+        if _valid(candidate, cid, gen, at):
+            return candidate
+    return None
+
+
+def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
     not_modified = get_conditional_response(request, etag=entry["etag"], last_modified=None)
     if not_modified is not None:
         response = not_modified
@@ -258,7 +274,49 @@ def _serve(
         response = HttpResponse(entry["body"], content_type=entry["content_type"])
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = entry["last_modified"]
-    return _finish(request, response, entry)
+    return response
+
+
+_PUBLIC_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
+
+
+class FetchFromBoardCacheMiddleware:
+    """Answer a cached public page before the rest of the middleware runs.
+
+    Like Django's ``FetchFromCacheMiddleware``, it sits near the top of ``MIDDLEWARE`` (after
+    ``SecurityMiddleware`` and ``ChineseFirstMiddleware``): a hit needs no session, user, CSRF or
+    URL resolution, so it costs about what a hello-world view costs. Only entries stored by
+    :func:`serve` exist, so only the board's cacheable GET pages are ever answered here, with the
+    same validity checks (community generation, window boundary); pages holding a form (they need a
+    per-visitor CSRF token) and every miss go down the normal path.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD"):
+            match = _PUBLIC_PATH.match(request.path_info)
+            if match:
+                response = self._hit(request, match["slug"])
+                if response is not None:
+                    return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _hit(request: HttpRequest, slug: str) -> HttpResponse | None:
+        language = translation.get_language_from_request(request)
+        try:
+            entry = _lookup(_page_key(request, slug, language), slug, timezone.now())
+        except CACHE_ERRORS:
+            return None
+        if entry is None or entry.get("form", True):
+            return None
+        response = _finish(request, _respond(request, entry), entry)
+        # What LocaleMiddleware and XFrameOptionsMiddleware would have added.
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY"))
+        return response
 
 
 def _finish(request: HttpRequest, response: HttpResponse, entry: dict | None) -> HttpResponse:
@@ -273,6 +331,7 @@ def _finish(request: HttpRequest, response: HttpResponse, entry: dict | None) ->
         patch_cache_control(response, private=True, no_cache=True)
     else:
         patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))  # the language comes from the visitor's cookie
     return response
 
 

@@ -172,3 +172,30 @@ def test_board_still_answers_when_the_cache_server_is_down(client, community, se
             assert feed.status_code == 200
         finally:
             pagecache._redis_client = None
+
+
+def test_a_cache_hit_is_answered_before_sessions_and_csrf(client, community, django_assert_num_queries):
+    """The early middleware answers hits; the page is the same as the one the view rendered."""
+    from notices.pagecache import FetchFromBoardCacheMiddleware
+
+    posting(community, title="电梯检修通知", publish_at=TEN - dt.timedelta(days=1))
+    with time_machine.travel(TEN, tick=False):
+        first = board(client, community)
+        calls = []
+        original = FetchFromBoardCacheMiddleware._hit
+
+        def spy(request, slug):
+            response = original(request, slug)
+            calls.append(response is not None)
+            return response
+
+        FetchFromBoardCacheMiddleware._hit = staticmethod(spy)
+        try:
+            with django_assert_num_queries(0):
+                second = board(client, community)
+        finally:
+            FetchFromBoardCacheMiddleware._hit = staticmethod(original)
+    assert calls == [True]
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert second["Content-Language"] == "zh-hans" and "Cookie" in second["Vary"]
+    assert second["X-Frame-Options"] == "DENY"
