@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -364,7 +365,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         if not rows:
             return "-"
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),  # noqa: S308 - a constant separator
             '#{} {} <code title="{}">{}…</code> {}',
             ((seq, label, h, h[:16], f"{when:%Y-%m-%d %H:%M}") for seq, label, h, when in rows),
         )
