@@ -66,11 +66,14 @@ def integrity_message(error: IntegrityError) -> str:
     return _("保存失败：数据与已有记录冲突，请检查后重试。")
 
 
-def _save(obj, *, actor: User | None, reason: str, validate: bool = True) -> None:
-    """full_clean, save in a savepoint, constraint errors as RuleViolation, actor in the history."""
+def save_governed(obj, *, actor: User | None, reason: str, validate: bool = True, exclude=None) -> None:
+    """full_clean, save in a savepoint, constraint errors as RuleViolation, actor in the history.
+
+    The one way every app's services save a governed record.
+    """
     if validate:
         try:
-            obj.full_clean()
+            obj.full_clean(exclude=exclude)
         except RuleViolation:
             raise
         except ValidationError as e:
@@ -110,7 +113,7 @@ def household_create(
     household = Household(
         community=community, number=number.strip(), address=address.strip(), group=group, building=building
     )
-    _save(household, actor=actor, reason=_("登记户"))
+    save_governed(household, actor=actor, reason=_("登记户"))
     return household
 
 
@@ -146,7 +149,7 @@ def resident_create(
         moved_in_on=moved_in_on,
         notes=notes,
     )
-    _save(resident, actor=actor, reason=_("登记居民"))
+    save_governed(resident, actor=actor, reason=_("登记居民"))
     return resident
 
 
@@ -177,7 +180,7 @@ def resident_update(*, resident: Resident, actor: User | None, **changes) -> Res
         raise RuleViolation({"household": [_("不能把居民转入其他社区的户；请在新社区重新登记。")]})
     for name, value in changes.items():
         setattr(resident, name, value)
-    _save(resident, actor=actor, reason=_("修改居民信息"))
+    save_governed(resident, actor=actor, reason=_("修改居民信息"))
     return resident
 
 
@@ -193,12 +196,12 @@ def resident_move_out(*, resident: Resident, on: dt.date, actor: User | None, no
     resident.moved_out_on = on
     if note:
         resident.notes = (resident.notes + "\n" + note).strip()
-    _save(resident, actor=actor, reason=_("迁出"))
+    save_governed(resident, actor=actor, reason=_("迁出"))
     reason = _("随迁出离任")
     for model in (CommitteeSeat, Representative, SupervisionMember):
         for office in model.objects.filter(resident=resident, ended_on__isnull=True):
             office.ended_on = on
-            _save(office, actor=actor, reason=reason, validate=False)
+            save_governed(office, actor=actor, reason=reason, validate=False)
     for captain in BuildingCaptain.objects.filter(
         resident=resident, status__in=[BuildingCaptain.Status.CONFIRMED, BuildingCaptain.Status.NOMINATED]
     ):
@@ -208,7 +211,7 @@ def resident_move_out(*, resident: Resident, on: dt.date, actor: User | None, no
             else BuildingCaptain.Status.REJECTED
         )
         captain.decision_note = (captain.decision_note + "\n" + str(reason)).strip()
-        _save(captain, actor=actor, reason=reason, validate=False)
+        save_governed(captain, actor=actor, reason=reason, validate=False)
     return resident
 
 
@@ -216,7 +219,7 @@ def resident_move_out(*, resident: Resident, on: dt.date, actor: User | None, no
 def kinship_add(*, person: Resident, relative: Resident, kind: str, actor: User | None) -> Kinship:
     check_scope(actor, person.community_id)
     kinship = Kinship(person=person, relative=relative, kind=kind, community_id=person.community_id)
-    _save(kinship, actor=actor, reason=_("登记亲属关系"))
+    save_governed(kinship, actor=actor, reason=_("登记亲属关系"))
     return kinship
 
 
@@ -235,7 +238,7 @@ def term_create(
     """A committee term; the end date defaults to ``community.rules.term_years`` (5) years later."""
     check_scope(actor, community.pk)
     term = CommitteeTerm(community=community, number=number, starts_on=starts_on, ends_on=ends_on)
-    _save(term, actor=actor, reason=_("新建届次"))
+    save_governed(term, actor=actor, reason=_("新建届次"))
     return term
 
 
@@ -316,7 +319,7 @@ def seat_add(
     check_scope(actor, term.community_id)
     seat_check(term=term, resident=resident)
     seat = CommitteeSeat(term=term, resident=resident, role=role, starts_on=starts_on or term.starts_on)
-    _save(seat, actor=actor, reason=_("增加居委会成员"))
+    save_governed(seat, actor=actor, reason=_("增加居委会成员"))
     return SeatAdded(seat=seat, warnings=seat_warnings(term))
 
 
@@ -331,7 +334,7 @@ def representative_add(
 ) -> Representative:
     check_scope(actor, term.community_id)
     rep = Representative(term=term, group=group, resident=resident, elected_on=elected_on)
-    _save(rep, actor=actor, reason=_("增加居民代表"))
+    save_governed(rep, actor=actor, reason=_("增加居民代表"))
     return rep
 
 
@@ -356,7 +359,7 @@ def supervision_member_add(
     check_scope(actor, term.community_id)
     supervision_check(term=term, resident=resident)
     member = SupervisionMember(term=term, resident=resident, role=role, elected_on=elected_on)
-    _save(member, actor=actor, reason=_("增加居务监督委员"))
+    save_governed(member, actor=actor, reason=_("增加居务监督委员"))
     return member
 
 
@@ -382,7 +385,7 @@ def captain_nominate(
         self_nominated=self_nominated,
         nominated_on=nominated_on or timezone.localdate(),
     )
-    _save(captain, actor=actor, reason=_("提名楼栋长"))
+    save_governed(captain, actor=actor, reason=_("提名楼栋长"))
     return captain
 
 
@@ -468,7 +471,7 @@ def captains_post(
         c.posting_id = posting.pk
         c.posting_starts_on = start
         c.posting_ends_on = ends_on
-        _save(c, actor=actor, reason=_("楼栋长人选公示"), validate=False)
+        save_governed(c, actor=actor, reason=_("楼栋长人选公示"), validate=False)
     return CaptainsPosted(posting=posting, captains=rows, unofficial_years=result.unofficial_years)
 
 
@@ -514,7 +517,7 @@ def captain_confirm(
     captain.status = BuildingCaptain.Status.CONFIRMED
     captain.decided_at = at
     captain.decision_note = note
-    _save(captain, actor=actor, reason=_("确认楼栋长"), validate=False)
+    save_governed(captain, actor=actor, reason=_("确认楼栋长"), validate=False)
     return captain
 
 
@@ -533,7 +536,7 @@ def captain_reject(
     captain.status = BuildingCaptain.Status.REJECTED
     captain.decided_at = at or timezone.now()
     captain.decision_note = note.strip()
-    _save(captain, actor=actor, reason=_("否决楼栋长提名"), validate=False)
+    save_governed(captain, actor=actor, reason=_("否决楼栋长提名"), validate=False)
     return captain
 
 
@@ -547,5 +550,5 @@ def captain_end(
         raise RuleViolation(_("只有在任楼栋长才能办理卸任。"))
     captain.status = BuildingCaptain.Status.ENDED
     captain.decision_note = (captain.decision_note + "\n" + note).strip()
-    _save(captain, actor=actor, reason=_("楼栋长卸任"), validate=False)
+    save_governed(captain, actor=actor, reason=_("楼栋长卸任"), validate=False)
     return captain

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.errors import RuleViolation
 from committee.idnumbers import validate_phone
 from committee.models import Community, User
-from committee.services import check_scope, integrity_message
+from committee.services import check_scope, save_governed
 from committee.workdays import add_working_days_detailed
 from notices import cache, ledger
 from notices.attachments import check_upload
@@ -99,23 +99,6 @@ def _apply_window(posting: Posting) -> None:
         )
 
 
-def _save(obj, *, actor: User | None, reason: str, validate: bool = True, exclude=None) -> None:
-    if validate:
-        try:
-            obj.full_clean(exclude=exclude)
-        except RuleViolation:
-            raise
-        except ValidationError as e:
-            raise RuleViolation(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
-    obj._history_user = actor
-    obj._change_reason = reason
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as e:
-        raise RuleViolation(integrity_message(e)) from e
-
-
 def _bump_on_commit(community_id: int) -> None:
     transaction.on_commit(lambda: cache.bump(community_id))
 
@@ -169,7 +152,7 @@ def posting_create_draft(
         posting.source_type = ContentType.objects.get_for_model(source)
         posting.source_id = source.pk
     _apply_window(posting)
-    _save(posting, actor=actor, reason=_("创建草稿"))
+    save_governed(posting, actor=actor, reason=_("创建草稿"))
     return posting
 
 
@@ -190,7 +173,7 @@ def posting_update_draft(posting: Posting, *, actor: User | None, **changes) -> 
             value = (value or "").strip()
         setattr(posting, name, value)
     _apply_window(posting)
-    _save(posting, actor=actor, reason=_("修改草稿"))
+    save_governed(posting, actor=actor, reason=_("修改草稿"))
     return posting
 
 
@@ -229,7 +212,7 @@ def posting_release(posting: Posting, *, actor: User | None, at: dt.datetime | N
     posting.released_at = at
     posting.released_by = actor
     warning, years = posting.calendar_warning, posting.unofficial_years
-    _save(posting, actor=actor, reason=_("发布"))
+    save_governed(posting, actor=actor, reason=_("发布"))
     if previous is not None:
         previous.replaced_at = posting.publish_at
         previous._history_user = actor
@@ -341,7 +324,7 @@ def posting_new_version(
     )
     new.title = (new.title or "").strip()
     _apply_window(new)
-    _save(new, actor=actor, reason=_("更正：%(note)s") % {"note": note[:100]})
+    save_governed(new, actor=actor, reason=_("更正：%(note)s") % {"note": note[:100]})
     for a in old.attachments.all():
         Attachment.objects.create(
             posting=new, file=a.file.name, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
@@ -428,7 +411,7 @@ def objection_file(posting: Posting, *, name: str, phone: str, body: str, at: dt
     if errors:
         raise RuleViolation(errors)
     objection = Objection(posting=posting, name=name, phone=phone, body=body, filed_at=at)
-    _save(objection, actor=None, reason=_("居民提出异议"))
+    save_governed(objection, actor=None, reason=_("居民提出异议"))
     _bump_on_commit(posting.community_id)
     return objection
 
@@ -453,7 +436,7 @@ def objection_answer(
     objection.status = Objection.Status.ANSWERED
     objection.answered_at = at
     objection.answered_by = actor
-    _save(objection, actor=actor, reason=_("答复异议"))
+    save_governed(objection, actor=actor, reason=_("答复异议"))
     _bump_on_commit(objection.posting.community_id)
     return objection
 
@@ -479,7 +462,7 @@ def attachment_add(posting: Posting, *, file, actor: User | None, name: str | No
     file.seek(0)
     attachment.file.save(checked.storage_name, file, save=False)
     try:
-        _save(attachment, actor=actor, reason=_("添加附件"), exclude=["file"])
+        save_governed(attachment, actor=actor, reason=_("添加附件"), exclude=["file"])
     except Exception:
         attachment.file.delete(save=False)
         raise
