@@ -28,6 +28,20 @@ PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
 # Above this many communities the index gets a search box.
 INDEX_SEARCH_FROM = 8
+# Objections a single address may file per hour (real-name objections are rare; this stops floods).
+OBJECTIONS_PER_HOUR = 5
+
+
+def _objection_flood(request: HttpRequest, at: dt.datetime) -> bool:
+    """Count this address's objection attempts in the current hour; True once over the limit."""
+    from django.core.cache import cache
+
+    key = f"notices:objection-rate:{request.META.get('REMOTE_ADDR', '')}:{at:%Y%m%d%H}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        return cache.incr(key) > OBJECTIONS_PER_HOUR
+    except (pagecache.CACHE_ERRORS + (ValueError,)):
+        return False  # no cache, no limit: never refuse a resident because Redis is away
 
 
 def _page_size(request: HttpRequest) -> int:
@@ -185,6 +199,10 @@ def _file_objection(request: HttpRequest, community: Community, pk: int) -> Http
     posting = _posting_or_404(community, pk, at)
     form = ObjectionForm(request.POST)
     error = None
+    if _objection_flood(request, at):
+        context = _detail_context(community, posting, at, form)
+        context["objection_error"] = gettext("提交过于频繁，请一小时后再试，或直接到居委会当面提出。")
+        return render(request, "notices/detail.html", context, status=429)
     if form.is_valid():
         try:
             services.objection_file(

@@ -328,3 +328,19 @@ def test_attachment_served_only_while_viewable(client, community, clock):
     assert b"".join(client.get(url).streaming_content).startswith(b"%PDF")
     clock.move_to(NOW + dt.timedelta(hours=1))
     assert client.get(url).status_code == 404
+
+
+def test_objection_flood_from_one_address_is_slowed_down(client, community, clock):
+    from notices.models import Objection
+    from notices.views import OBJECTIONS_PER_HOUR
+
+    p = posting(community, objections_open=True)
+    url = reverse("notices:posting", kwargs={"slug": community.slug, "pk": p.pk})
+    for i in range(OBJECTIONS_PER_HOUR):
+        assert client.post(url, {"name": "王芳", "phone": "13912345678", "body": f"第{i}条"}).status_code == 302
+    refused = client.post(url, {"name": "王芳", "phone": "13912345678", "body": "再来一条"})
+    assert refused.status_code == 429 and "提交过于频繁" in text(refused)
+    assert Objection.objects.filter(posting=p).count() == OBJECTIONS_PER_HOUR
+    # Another address is not affected.
+    other = client.post(url, {"name": "李娜", "phone": "13812345678", "body": "有误"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 302
