@@ -28,18 +28,28 @@ PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
 # Above this many communities the index gets a search box.
 INDEX_SEARCH_FROM = 8
-# Objections a single address may file per hour (real-name objections are rare; this stops floods).
+# Objection attempts allowed per hour: per phone number (one resident), and per address (behind a
+# proxy many residents share one address, hence the higher figure). Real objections are rare.
 OBJECTIONS_PER_HOUR = 5
+OBJECTIONS_PER_ADDRESS_PER_HOUR = 30
 
 
 def _objection_flood(request: HttpRequest, at: dt.datetime) -> bool:
-    """Count this address's objection attempts in the current hour; True once over the limit."""
+    """Count this attempt; True once the phone number or the address is over its hourly limit."""
     from django.core.cache import cache
 
-    key = f"notices:objection-rate:{request.META.get('REMOTE_ADDR', '')}:{at:%Y%m%d%H}"
+    hour = f"{at:%Y%m%d%H}"
+    phone = "".join(c for c in request.POST.get("phone", "") if c.isdigit())[:20]
+    limits = {
+        f"notices:objection-rate:addr:{request.META.get('REMOTE_ADDR', '')}:{hour}": OBJECTIONS_PER_ADDRESS_PER_HOUR,
+        f"notices:objection-rate:phone:{phone}:{hour}": OBJECTIONS_PER_HOUR,
+    }
     try:
-        cache.add(key, 0, timeout=3600)
-        return cache.incr(key) > OBJECTIONS_PER_HOUR
+        over = False
+        for key, limit in limits.items():
+            cache.add(key, 0, timeout=3600)
+            over = cache.incr(key) > limit or over
+        return over
     except (pagecache.CACHE_ERRORS + (ValueError,)):
         return False  # no cache, no limit: never refuse a resident because Redis is away
 
