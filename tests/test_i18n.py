@@ -306,6 +306,12 @@ def test_public_board_is_chinese_by_default_and_english_on_request(client, engli
     assert posting.title in english_page  # content stays as written
     assert _chinese_left(english_page, *_data(community, posting)) == []
 
+    # Cached copies (a hit is answered before the view runs) stay per language, both ways.
+    assert "Past postings" in client.get(url).content.decode()
+    client.get(reverse("switch_language", args=["zh-hans"]), {"next": url})
+    again = client.get(url).content.decode()
+    assert "往期公开" in again and "Past postings" not in again
+
 
 def test_posting_page_in_english(client, english, board):
     community, posting = board
