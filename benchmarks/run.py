@@ -32,7 +32,12 @@ class Context:
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(p.stem for p in (ROOT / "benchmarks").glob("bench_*.py"))
+    # Support modules (gunicorn settings, URLconfs) share the prefix but define no ``run``.
+    names = argv or sorted(
+        p.stem
+        for p in (ROOT / "benchmarks").glob("bench_*.py")
+        if "\ndef run(" in p.read_text(encoding="utf-8")
+    )
     scratch = ROOT / "var" / "bench"
     scratch.mkdir(parents=True, exist_ok=True)
     ctx = Context(ROOT, os.environ["DATABASE_URL"], os.environ["REDIS_URL"], scratch)
