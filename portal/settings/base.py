@@ -43,7 +43,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_filters",
     "simple_history",
-    "import_export",
     "django_celery_beat",
     "committee",
     "elections",
@@ -209,7 +208,6 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@juwei.local")
-IMPORT_EXPORT_USE_TRANSACTIONS = True
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 LOGGING = {
