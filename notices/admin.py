@@ -33,7 +33,7 @@ from notices import (
 )
 from notices.attachments import check_upload
 from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEvent
-from notices.sanitize import dangerous_parts
+from notices.sanitize import body_for_editing, dangerous_parts
 
 RELEASE_PERMISSION = "notices.release_posting"
 ACTION_LABELS = dict(LedgerEntry.Action.choices)
@@ -75,7 +75,16 @@ def allowed_actions(posting: Posting, request, at) -> list[str]:
 # --- forms ----------------------------------------------------------------------------------------
 
 
-class PostingDraftForm(forms.ModelForm):
+class EditableBodyMixin:
+    """Staff edit a plain body as text (see ``sanitize.body_for_editing``), not as raw HTML."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields and not self.is_bound:
+            self.initial["body"] = body_for_editing(self.initial.get("body", ""))
+
+
+class PostingDraftForm(EditableBodyMixin, forms.ModelForm):
     """The draft form: the rules of the services checked up front, with messages on the fields."""
 
     class Meta:
@@ -129,7 +138,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class NewVersionForm(forms.ModelForm):
+class NewVersionForm(EditableBodyMixin, forms.ModelForm):
     """A correction: everything the new version may change, prefilled from the current version."""
 
     correction_note = forms.CharField(

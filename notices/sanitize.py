@@ -15,6 +15,7 @@ as-is and the ledger hashes exactly what residents see.
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -74,6 +75,23 @@ def _plain_to_html(text: str) -> str:
     paragraphs = [p.strip() for p in _PARAGRAPHS.split(text) if p.strip()]
     # No escaping here: nh3 escapes stray ``<``/``&`` and keeps the allowed inline tags.
     return "".join("<p>" + "<br>".join(line.strip() for line in p.split("\n")) + "</p>" for p in paragraphs)
+
+
+_ONLY_PARAGRAPHS = re.compile(r"^(?:<p>(?:(?!</?p>).)*</p>)+$", re.S)
+_OTHER_TAG = re.compile(r"<(?!/?p>|br>)[^>]*>")
+
+
+def body_for_editing(body: str) -> str:
+    """What staff edit: plain text (blank line between paragraphs) when the stored body is only
+    paragraphs and line breaks, which ``sanitize_body`` turns back into the same HTML; richer
+    bodies (tables, lists, links) stay HTML."""
+    body = (body or "").strip()
+    if not body or not _ONLY_PARAGRAPHS.match(body) or _OTHER_TAG.search(body):
+        return body
+    paragraphs = re.findall(r"<p>(.*?)</p>", body, re.S)
+    text = "\n\n".join(p.replace("<br>", "\n") for p in paragraphs)
+    plain = html.unescape(text)
+    return plain if sanitize_body(plain) == body else body
 
 
 def sanitize_body(body: str) -> str:

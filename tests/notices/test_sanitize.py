@@ -70,3 +70,18 @@ def test_text_with_angle_brackets_is_escaped_not_dropped():
         == "<p>收入 &lt; 当地低保标准 &amp; 家庭财产符合规定</p>"
     )
     assert sanitize_body("") == ""
+
+
+def test_plain_bodies_are_edited_as_text_and_round_trip():
+    from notices.sanitize import body_for_editing, sanitize_body
+
+    text = "经推荐和自荐，以下居民拟任楼栋长。\n\n15号楼：程军（自荐）\n18号楼：龙凯庆 & 家人 <推荐>\n\n如有异议，请实名提出。"
+    stored = sanitize_body(text)
+    assert stored.startswith("<p>") and "<br>" in stored
+    assert body_for_editing(stored) == text
+    assert sanitize_body(body_for_editing(stored)) == stored
+    # Richer bodies stay HTML, so nothing is lost.
+    table = "<p>收支如下：</p><table><tbody><tr><td>收入</td><td>3,700</td></tr></tbody></table>"
+    assert body_for_editing(sanitize_body(table)) == sanitize_body(table)
+    linked = '<p>详见<a href="https://example.org/" rel="noopener noreferrer">附件</a></p>'
+    assert body_for_editing(sanitize_body(linked)) == sanitize_body(linked)
