@@ -22,6 +22,7 @@ from committee.admin_base import (
     CommunityScopedTabularInline,
     SuperuserOnlyAdmin,
     register_community_path,
+    run_service_on_each,
 )
 from committee.admin_import import ImportAdminMixin
 from committee.admin_search import ResidentSearchMixin
@@ -53,20 +54,6 @@ register_community_path(User, "staff_profile__communities")
 
 class ScopedHistoryAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     """Scoped admin with simple-history's history pages (every governed model)."""
-
-
-def _run_service(request, fn, items, done_message: str) -> None:
-    """Apply a service to each selected item; report refusals item by item, never a 500."""
-    done = 0
-    for item in items:
-        try:
-            fn(item)
-        except RuleViolation as e:
-            messages.error(request, f"{item}：{'；'.join(e.messages)}")
-        else:
-            done += 1
-    if done:
-        messages.success(request, done_message % {"n": done})
 
 
 # --- Street offices and communities -----------------------------------------------------------------
@@ -306,7 +293,7 @@ class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
     @admin.action(description=_("办理迁出（迁出日期为今天）"), permissions=["change"])
     def move_out_today(self, request, queryset):
         today = timezone.localdate()
-        _run_service(
+        run_service_on_each(
             request,
             lambda r: services.resident_move_out(resident=r, on=today, actor=request.user),
             queryset,
@@ -549,7 +536,7 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
 
     @admin.action(description=_("确认所选楼栋长（公示期满且无异议）"), permissions=["change"])
     def confirm_selected(self, request, queryset):
-        _run_service(
+        run_service_on_each(
             request,
             lambda c: services.captain_confirm(captain=c, actor=request.user),
             queryset.select_related("building", "resident"),
@@ -558,7 +545,7 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
 
     @admin.action(description=_("否决所选提名"), permissions=["change"])
     def reject_selected(self, request, queryset):
-        _run_service(
+        run_service_on_each(
             request,
             lambda c: services.captain_reject(
                 captain=c, actor=request.user, note=gettext("经居委会审议未通过。")

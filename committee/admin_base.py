@@ -24,7 +24,7 @@ form they open is read-only.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -32,6 +32,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from committee.errors import RuleViolation
 from committee.models import Community
 from committee.selectors import communities_for_user, community_ids_for_user
 
@@ -409,3 +410,17 @@ def _field_at(model, path: str):
         if field.is_relation:
             model = field.related_model
     return field
+
+
+def run_service_on_each(request, fn, items, done_message: str) -> None:
+    """Apply a service to each selected item; report refusals item by item, never a 500."""
+    done = 0
+    for item in items:
+        try:
+            fn(item)
+        except RuleViolation as e:
+            messages.error(request, f"{item}：{'；'.join(e.messages)}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, done_message % {"n": done})

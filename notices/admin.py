@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline
+from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
 from notices import (
@@ -632,23 +632,11 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
                 actions.pop(name, None)
         return actions
 
-    def _run(self, request, queryset, fn, done_message):
-        done = 0
-        for obj in queryset:
-            try:
-                fn(obj)
-            except RuleViolation as e:
-                messages.error(request, f"{obj.title}：{'；'.join(e.messages)}")
-            else:
-                done += 1
-        if done:
-            messages.success(request, done_message % {"n": done})
-
     @admin.action(description=_("发布所选草稿（按设定的公开开始时间）"))
     def release_selected(self, request, queryset):
         if not can_release(request):
             raise PermissionDenied
-        self._run(
+        run_service_on_each(
             request,
             queryset,
             lambda p: self._report_warning(request, self._release(p, request, now=False)),
@@ -659,7 +647,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     def publish_now_selected(self, request, queryset):
         if not can_release(request):
             raise PermissionDenied
-        self._run(
+        run_service_on_each(
             request,
             queryset,
             lambda p: self._report_warning(request, self._release(p, request, now=True)),
