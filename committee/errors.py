@@ -1,24 +1,4 @@
-"""Domain errors shared by every app (STYLE.md #2).
+# Moved to the base layer; kept until every import points at core.errors.
+from core.errors import RuleViolation, ScopeDenied
 
-A :class:`RuleViolation` is a ``ValidationError`` carrying a message for the user, in Chinese through
-gettext. The admin and views show ``e.messages``; nothing turns into a 500::
-
-    raise RuleViolation(_("选民名单须在选举日前%(days)d日公布"), params={"days": 20})
-"""
-
-from __future__ import annotations
-
-from django.core.exceptions import PermissionDenied, ValidationError
-
-
-class RuleViolation(ValidationError):
-    """A rule of DOMAIN.md (or a database constraint behind it) refused the change."""
-
-
-class ScopeDenied(PermissionDenied):
-    """The acting user may not touch this community's records."""
-
-
-def messages_of(error: ValidationError) -> list[str]:
-    """The user-facing messages of any ValidationError (dict, list or single)."""
-    return list(error.messages)
+__all__ = ["RuleViolation", "ScopeDenied"]

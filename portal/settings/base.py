@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "django_celery_beat",
+    "core",
     "committee",
     "elections",
     "affairs",
