@@ -94,6 +94,16 @@ class Answer:
     def sheet_months(self) -> list[dt.date]:
         return sorted({s.month for s in self.sheets})
 
+    @property
+    def sheet_months_label(self) -> str:
+        return _("、").join(month_label(m) for m in self.sheet_months)
+
+    @property
+    def change(self) -> LedgerEntry | None:
+        """The posting's latest withdrawal or replacement on record (None: still as released)."""
+        changes = [e for e in self.history if e.action != LedgerEntry.Action.PUBLISH]
+        return changes[-1] if changes else None
+
 
 def answer(community: Community, text: str) -> Answer | None:
     """Look ``text`` up for the verify page (None: not shaped like a hash). At most four queries.

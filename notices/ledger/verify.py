@@ -74,11 +74,70 @@ class _Walk:
     changes: dict[int, set[str]] = field(default_factory=dict)  # posting -> lifecycle entries
     hashes_at: dict[int, str] = field(default_factory=dict)  # sequence -> hash, for published heads
     hashes_seen: set[str] = field(default_factory=set)  # month-end hashes printed on sheets, found
+    problems: list[Break] = field(default_factory=list)  # entries that disagree with their posting
+    flagged: set[int] = field(default_factory=set)  # postings named in ``problems`` (once each)
+
+
+def _link_break(entry: LedgerEntry, expected_seq: int, prev: str, last_time) -> str | None:
+    """Why ``entry`` does not continue the chain (None: it does). Past such a break nothing can be trusted."""
+    if entry.sequence != expected_seq:
+        return _("序号不连续：应为 %(exp)d") % {"exp": expected_seq}
+    if entry.prev_hash != prev:
+        return _("前一条哈希不符（记录 %(got)s，应为 %(exp)s）") % {
+            "got": entry.prev_hash[:16],
+            "exp": prev[:16],
+        }
+    if _entry_hash_of(entry) != entry.entry_hash:
+        return _("本条哈希与内容不符（序号、公开事项、版本、操作、内容哈希或记录时间被改动）")
+    if last_time is not None and entry.recorded_at < last_time:
+        return _("记录时间早于前一条")
+    return None
+
+
+def _posting_problem(community: Community, entry: LedgerEntry, walk: _Walk) -> str | None:
+    """Why the posting of a well-linked ``entry`` disagrees with it (None: it agrees)."""
+    posting = entry.posting
+    label = _posting_label(posting.pk, posting.title)
+    # Book the entry first: a posting whose content disagrees still has this entry on record, and
+    # must not be reported a second time as missing it.
+    if entry.action == Action.PUBLISH:
+        out_of_order = posting.pk in walk.released
+        walk.released.add(posting.pk)
+    else:
+        done = walk.changes.setdefault(posting.pk, set())
+        out_of_order = posting.pk not in walk.released or entry.action in done
+        done.add(entry.action)
+    if posting.community_id != community.pk:
+        return _("公开事项 %(id)d 不属于本社区") % {"id": posting.pk}
+    if posting.version != entry.posting_version:
+        return _("公开事项 %(id)d 的版本号被改动（记录 %(rec)d，现为 %(now)d）") % {
+            "id": posting.pk,
+            "rec": entry.posting_version,
+            "now": posting.version,
+        }
+    if posting.state != Posting.State.RELEASED:
+        return _("记录链登记了%(posting)s的“%(action)s”，但它现在是草稿：被改回草稿后从公开栏消失") % {
+            "posting": label,
+            "action": _action_label(entry.action),
+        }
+    if content_hash(posting, entry.action) != entry.content_hash:
+        return _("公开事项 %(id)d（%(title)s）的内容与记录的哈希不符，登记后被改动") % {
+            "id": posting.pk,
+            "title": posting.title[:30],
+        }
+    if out_of_order:
+        return _("%(posting)s的“%(action)s”被重复登记，或登记在其发布之前") % {
+            "posting": label,
+            "action": _action_label(entry.action),
+        }
+    return None
 
 
 def _walk_chain(
     community: Community, result: VerifyResult, head_seqs: set[int], sheet_hashes: set[str]
 ) -> tuple[_Walk, Break | None]:
+    """Walk the chain in order. A broken link ends the walk (returned); a posting that disagrees
+    with its entry is noted in ``walk.problems`` and the walk goes on, so every one is named."""
     entries = (
         LedgerEntry.objects.filter(community=community)
         .select_related("posting")
@@ -86,59 +145,16 @@ def _walk_chain(
         .order_by("sequence")
     )
     walk = _Walk()
-    prev = GENESIS
-    expected_seq = 1
-    last_time = None
+    prev, expected_seq, last_time = GENESIS, 1, None
     for entry in entries.iterator(chunk_size=500):
         result.checked += 1
-
-        def broken(reason: str, entry=entry) -> Break:
-            return Break(community.slug, entry.sequence, entry.pk, reason, entry.posting_id)
-
-        if entry.sequence != expected_seq:
-            return walk, broken(_("序号不连续：应为 %(exp)d") % {"exp": expected_seq})
-        if entry.prev_hash != prev:
-            return walk, broken(
-                _("前一条哈希不符（记录 %(got)s，应为 %(exp)s）")
-                % {"got": entry.prev_hash[:16], "exp": prev[:16]}
-            )
-        if _entry_hash_of(entry) != entry.entry_hash:
-            return walk, broken(
-                _("本条哈希与内容不符（序号、公开事项、版本、操作、内容哈希或记录时间被改动）")
-            )
-        posting = entry.posting
-        label = _posting_label(posting.pk, posting.title)
-        if posting.community_id != community.pk:
-            return walk, broken(_("公开事项 %(id)d 不属于本社区") % {"id": posting.pk})
-        if posting.version != entry.posting_version:
-            return walk, broken(
-                _("公开事项 %(id)d 的版本号被改动（记录 %(rec)d，现为 %(now)d）")
-                % {"id": posting.pk, "rec": entry.posting_version, "now": posting.version}
-            )
-        if posting.state != Posting.State.RELEASED:
-            return walk, broken(
-                _("记录链登记了%(posting)s的“%(action)s”，但它现在是草稿：被改回草稿后从公开栏消失")
-                % {"posting": label, "action": _action_label(entry.action)}
-            )
-        if content_hash(posting, entry.action) != entry.content_hash:
-            return walk, broken(
-                _("公开事项 %(id)d（%(title)s）的内容与记录的哈希不符，登记后被改动")
-                % {"id": posting.pk, "title": posting.title[:30]}
-            )
-        if entry.action == Action.PUBLISH:
-            if posting.pk in walk.released:
-                return walk, broken(_("%(posting)s的发布被重复登记") % {"posting": label})
-            walk.released.add(posting.pk)
-        else:
-            done = walk.changes.setdefault(posting.pk, set())
-            if posting.pk not in walk.released or entry.action in done:
-                return walk, broken(
-                    _("%(posting)s的“%(action)s”登记在其发布之前或被重复登记")
-                    % {"posting": label, "action": _action_label(entry.action)}
-                )
-            done.add(entry.action)
-        if last_time is not None and entry.recorded_at < last_time:
-            return walk, broken(_("记录时间早于前一条"))
+        reason = _link_break(entry, expected_seq, prev, last_time)
+        if reason is not None:
+            return walk, Break(community.slug, entry.sequence, entry.pk, reason, entry.posting_id)
+        problem = _posting_problem(community, entry, walk)
+        if problem is not None and entry.posting_id not in walk.flagged:
+            walk.flagged.add(entry.posting_id)
+            walk.problems.append(Break(community.slug, entry.sequence, entry.pk, problem, entry.posting_id))
         if entry.sequence in head_seqs:
             walk.hashes_at[entry.sequence] = entry.entry_hash
         if entry.entry_hash in sheet_hashes:
@@ -247,9 +263,9 @@ def _verify_community(community: Community, result: VerifyResult) -> list[Break]
         community, result, {h.sequence for h in heads}, {s.ledger_hash for s in sheets}
     )
     if chain_break is not None:
-        # Past a break the rest of the chain cannot be trusted: report the first broken entry only.
-        return [chain_break]
-    breaks = []
+        # Past a broken link the rest of the chain cannot be trusted: stop at the first one.
+        return walk.problems + [chain_break]
+    breaks = list(walk.problems)
     head_break = _check_heads(community, walk, heads)
     if head_break is not None:
         breaks.append(head_break)

@@ -159,6 +159,16 @@ def test_unpinning_is_found(board):
     assert code == 1 and f"公开事项 {board['second'].pk}" in err
 
 
+def test_every_changed_posting_is_named_once(board):
+    _edit(board["hardship"], pinned=True)
+    _edit(board["first"], title="财务公开（改）")  # has a publish and a replace entry
+    _edit(board["notice"], withdrawn_at=_h(7), withdrawal_reason="")
+    result = ledger.verify_chain(board["community"])
+    named = [b.posting_id for b in result.breaks]
+    assert sorted(named) == sorted([board["hardship"].pk, board["first"].pk, board["notice"].pk])
+    assert "没有发布记录" not in " ".join(b.reason for b in result.breaks)
+
+
 def test_renaming_an_attachment_is_found():
     community = CommunityFactory(slug="files")
     draft = services.posting_create_draft(community=community, category="notice", title="附件", at=T0)
