@@ -180,6 +180,22 @@ def test_renaming_an_attachment_is_found():
     assert not ledger.verify_chain(community).ok
 
 
+def test_an_attachment_file_replaced_on_disk_is_found_with_files():
+    community = CommunityFactory(slug="files")
+    draft = services.posting_create_draft(community=community, category="notice", title="附件", at=T0)
+    pdf = SimpleUploadedFile("名单.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    attachment = services.attachment_add(draft, file=pdf, actor=None)
+    services.posting_release(draft, actor=None, at=T0)
+    call_command("verify_ledger", "--files", stdout=StringIO())
+    with open(attachment.file.path, "wb") as handle:
+        handle.write(b"%PDF-1.4\n% another list\n%%EOF\n")
+    assert ledger.verify_chain(community).ok  # the quick check does not read files
+    with pytest.raises(CommandError, match="posting="):
+        call_command("verify_ledger", "--files", stdout=StringIO(), stderr=StringIO())
+    result = ledger.verify_chain(community, files=True)
+    assert "名单.pdf" in result.first_broken.reason and "被替换" in result.first_broken.reason
+
+
 def test_draft_flipped_to_released_is_found(board):
     # It appears on the board with no ledger entry at all.
     _edit(board["draft"], state=Posting.State.RELEASED, released_at=_h(7), publish_at=_h(7))

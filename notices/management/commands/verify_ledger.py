@@ -1,4 +1,4 @@
-"""Verify the board's tamper-evident record: ``python manage.py verify_ledger [--community SLUG]``.
+"""Verify the board's tamper-evident record: ``manage.py verify_ledger [--community SLUG] [--files]``.
 
 Checks each community's hash chain, the chain against the postings on the board, and the chain
 against the heads published outside the ledger table (see ``notices.ledger``). Exit status 0 when
@@ -30,6 +30,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--community", help="slug of one community (default: all)")
+        parser.add_argument(
+            "--files", action="store_true", help="also re-read every attachment file and compare its SHA-256"
+        )
 
     def handle(self, *args, **options):
         community = None
@@ -37,7 +40,7 @@ class Command(BaseCommand):
             community = Community.objects.filter(slug=options["community"]).first()
             if community is None:
                 raise CommandError(f"unknown community: {options['community']}")
-        result = verify_chain(community)
+        result = verify_chain(community, files=options["files"])
         if result.ok:
             self.stdout.write(
                 self.style.SUCCESS(
