@@ -278,15 +278,18 @@ class ObjectionReminder(models.Model):
 
 
 class LedgerEntry(models.Model):
-    """Append-only hash chain of every publication, per community."""
+    """Append-only hash chain of every state change of what the board shows, per community
+    (release, replacement by a new version, withdrawal; see ``notices.ledger``)."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", _("发布")
+        REPLACE = "replace", _("被新版本替换")
+        WITHDRAW = "withdraw", _("撤回")
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("社区"))
     sequence = models.PositiveIntegerField(_("序号"))
     posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("公开事项"))
     posting_version = models.PositiveSmallIntegerField(_("版本"))
-    class Action(models.TextChoices):
-        PUBLISH = "publish", _("发布")
-        WITHDRAW = "withdraw", _("撤回")
 
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, default=Action.PUBLISH)
     content_hash = models.CharField(_("内容哈希"), max_length=64)
@@ -299,6 +302,30 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("公开记录链")
         ordering = ["community", "sequence"]
         constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.entry_hash[:12]}"
+
+
+class LedgerHead(models.Model):
+    """A chain head published outside the ledger table (``notices.tasks.publish_ledger_heads``).
+
+    Verification requires every published head to still be in the chain with the same hash, so
+    deleting the last entries (truncation) or rewriting the chain consistently shows. Append-only in
+    PostgreSQL (trigger, like the ledger). The public verify page shows the latest one.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    entry_hash = models.CharField(_("本条哈希"), max_length=64)
+    recorded_at = models.DateTimeField(_("记录时间"))
+    published_at = models.DateTimeField(_("公布时间"))
+
+    class Meta:
+        verbose_name = _("已公布的记录链头")
+        verbose_name_plural = _("已公布的记录链头")
+        ordering = ["community", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_head_once")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.entry_hash[:12]}"

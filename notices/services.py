@@ -6,7 +6,8 @@ DOMAIN.md "Public affairs disclosure" / issue 4:
 - a released posting is never edited in place or deleted: a correction is a new version that
   supersedes it (:func:`posting_new_version`), a withdrawal keeps it with its reason
   (:func:`posting_withdraw`);
-- every release, new version and withdrawal appends a ledger entry (:mod:`notices.ledger`);
+- every release, replacement by a new version and withdrawal appends a ledger entry
+  (:mod:`notices.ledger`);
 - visibility is computed at read time from the window; nothing here has to run at a boundary.
 """
 
@@ -219,6 +220,9 @@ def posting_release(posting: Posting, *, actor: User | None, at: dt.datetime | N
         previous._change_reason = _("被第%(v)d版替换") % {"v": posting.version}
         previous.save(update_fields=["replaced_at"])
     ledger.append(posting=posting, action=ledger.Action.PUBLISH, at=at)
+    if previous is not None:
+        # The old version leaves the board: a state change of its own, with its own entry.
+        ledger.append(posting=previous, action=ledger.Action.REPLACE, at=at)
     _bump_on_commit(posting.community_id)
     posting.calendar_warning, posting.unofficial_years = warning, years
     return posting

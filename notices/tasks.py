@@ -175,3 +175,15 @@ def remind_pending_objections(at=None, days: int | None = None) -> dict:
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
             sent += 1
     return {"communities": sent}
+
+
+@shared_task(name="notices.tasks.publish_ledger_heads")
+def publish_ledger_heads(at=None) -> dict:
+    """Publish each community's new ledger head outside the ledger table (``LedgerHead``).
+
+    Idempotent: a head is recorded once per sequence number. Verification then detects a chain
+    truncated below, or rewritten under, any head published here.
+    """
+    from notices import ledger
+
+    return {"published": ledger.publish_heads(at=_at(at))}

@@ -175,15 +175,19 @@ def _detail_context(
     newer = [v for v in versions if v.version > posting.version]
     visible_now = posting.is_visible(at)
     objections_accepted = visible_now and posting.objections_open
+    attachments = list(posting.attachments.all())
     return {
         "community": community,
         "posting": posting,
+        # Recomputed from what this page shows, not read from the ledger: a posting changed behind
+        # the record then shows a hash the verify page does not find.
+        "content_hash": ledger.content_hash(posting, attachments=attachments),
         "visible_now": visible_now,
         "withdrawn": posting.withdrawn_at is not None and posting.withdrawn_at <= at,
         "replaced": posting.replaced_at is not None and posting.replaced_at <= at,
         "latest": newer[-1] if newer else None,
         "versions": versions if len(versions) > 1 else [],
-        "attachments": list(posting.attachments.all()),
+        "attachments": attachments,
         "objections": selectors.objection_counts(posting=posting),
         "objections_accepted": objections_accepted,
         "form": form if form is not None else (ObjectionForm() if objections_accepted else None),
@@ -312,18 +316,30 @@ def archive_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
 
 @require_GET
 def verify(request: HttpRequest, slug: str) -> HttpResponse:
-    """A resident pastes the hash printed on a paper sheet; we say whether the record has it."""
+    """A resident pastes a hash from a paper notice or a monthly sheet; we say what the record has.
+
+    The form sends ``hash``; the QR code printed on the monthly sheet links with ``h``.
+    """
     community = pagecache.community_or_404(slug)
-    value = request.GET.get("hash", "").strip()[:200]
+    value = (request.GET.get("hash") or request.GET.get("h") or "").strip()[:200]
     context: dict = {
         "community": community,
         "value": value,
         "checked": False,
         "min_prefix": ledger.MIN_PREFIX,
+        "head": ledger.latest_published_head(community),
     }
-    if value and ledger.normalize_hash(value) is None:
-        context["malformed"] = True
-    elif value:
-        context["checked"] = True
-        context["entry"] = ledger.lookup(community, value)
+    if value:
+        found = ledger.answer(community, value)
+        if found is None:
+            context["malformed"] = True
+        else:
+            context["checked"] = True
+            context["answer"] = found
+            if found.entry is not None and not found.sheets:
+                posting = found.entry.posting
+                context["posting_viewable"] = (
+                    selectors.posting_public(community=community, pk=posting.pk, at=timezone.now())
+                    is not None
+                )
     return render(request, "notices/verify.html", context)

@@ -32,6 +32,14 @@ def excerpt(value: str, length: int = 90) -> str:
     return Truncator(text).chars(int(length))
 
 
+@register.filter
+def hash_groups(value: str, size: int = 4) -> str:
+    """``"3f9a2c1b…"`` -> ``"3f9a 2c1b …"``: easier to compare by eye, wraps on a phone, and never
+    a run of digits long enough to look like a phone or ID number."""
+    value = value or ""
+    return " ".join(value[i : i + int(size)] for i in range(0, len(value), int(size)))
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes) -> str:
     """The current query string with ``changes`` applied (None removes a key); page resets to 1."""

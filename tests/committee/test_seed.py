@@ -144,6 +144,10 @@ def test_board_postings_across_categories_with_history(seeded):
     assert not captains.filter(status=BuildingCaptain.Status.NOMINATED).exists()
     for c in captains.filter(status=BuildingCaptain.Status.POSTED):
         assert postings.get(pk=c.posting_id).objections_open
+    # The demo's history (a correction, a withdrawal, captains' postings) is all on the record.
+    from notices.ledger import verify_chain
+
+    assert verify_chain(community).ok
 
 
 def test_same_seed_same_people_and_if_empty():

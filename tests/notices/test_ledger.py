@@ -1,4 +1,4 @@
-"""The tamper-evident record: the chain links every release, correction and withdrawal; tampering by
+"""The tamper-evident record: the chain links every release, replacement and withdrawal; tampering by
 someone with database access (triggers disabled) is found by ``verify_ledger`` at the first broken
 entry; concurrent releases never fork the chain."""
 
@@ -61,33 +61,43 @@ def test_chain_links_every_publication(history):
         (1, history["a"].pk, 1, "publish"),
         (2, history["b"].pk, 1, "publish"),
         (3, history["b2"].pk, 2, "publish"),
-        (4, history["a"].pk, 1, "withdraw"),
+        (4, history["b"].pk, 1, "replace"),
+        (5, history["a"].pk, 1, "withdraw"),
     ]
     assert entries[0].prev_hash == ledger.GENESIS
     assert all(
         later.prev_hash == earlier.entry_hash for earlier, later in zip(entries, entries[1:], strict=False)
     )
-    assert [e.recorded_at for e in entries] == [_h(0), _h(1), _h(2), _h(3)]
+    assert [e.recorded_at for e in entries] == [_h(0), _h(1), _h(2), _h(2), _h(3)]
     code, out, _err = _verify()
-    assert code == 0 and "OK: 5 entries in 2 communities" in out
+    assert code == 0 and "OK: 6 entries in 2 communities" in out
 
 
 def test_content_hash_is_the_canonical_content():
     community = CommunityFactory(slug="hash")
     p = released_posting(community=community, title="标题", body="<p>正文</p>", at=T0, expire_at=_h(24))
     expected = {
-        "community": "hash",
+        "community": community.pk,
         "category": "notice",
         "title": "标题",
         "body": "<p>正文</p>",
         "publish_at": "2025-05-06T01:00:00.000000+00:00",
         "expire_at": "2025-05-07T01:00:00.000000+00:00",
+        "working_days": None,
+        "pinned": False,
+        "objections_open": False,
         "version": 1,
         "series": p.pk,
+        "supersedes": None,
+        "correction_note": "",
         "attachments": [],
     }
     assert ledger.canonical_content(p) == expected
     assert LedgerEntry.objects.get().content_hash == ledger.content_hash(p)
+    p = services.posting_withdraw(p, actor=None, reason="有误", at=_h(1))
+    assert ledger.canonical_content(p, "withdraw") == dict(
+        expected, withdrawn_at="2025-05-06T02:00:00.000000+00:00", withdrawal_reason="有误"
+    )
 
 
 def test_trigger_refuses_update_and_delete(history):
@@ -95,7 +105,7 @@ def test_trigger_refuses_update_and_delete(history):
         LedgerEntry.objects.filter(sequence=1).update(content_hash="0" * 64)
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         LedgerEntry.objects.filter(sequence=4).delete()
-    assert LedgerEntry.objects.count() == 5
+    assert LedgerEntry.objects.count() == 6
 
 
 def test_edited_entry_is_found(history):
@@ -163,8 +173,8 @@ def test_head_hash_at_a_time(history):
     entries = {e.sequence: e.entry_hash for e in LedgerEntry.objects.filter(community=community)}
     assert ledger.head_hash(community, T0 - dt.timedelta(seconds=1)) is None
     assert ledger.head_hash(community, _h(1)) == entries[2]
-    assert ledger.head_hash(community, _h(2) + dt.timedelta(minutes=59)) == entries[3]
-    assert ledger.head_hash(community) == entries[4]
+    assert ledger.head_hash(community, _h(2) + dt.timedelta(minutes=59)) == entries[4]
+    assert ledger.head_hash(community) == entries[5]
 
 
 def _release(posting):
@@ -172,6 +182,8 @@ def _release(posting):
 
 
 def _append_only(posting):
+    # The release without the service: only the ledger's own lock keeps the chain linear.
+    Posting.objects.filter(pk=posting.pk).update(state=Posting.State.RELEASED)
     ledger.append(posting=posting)
 
 

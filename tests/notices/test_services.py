@@ -187,10 +187,9 @@ def test_new_version_supersedes_and_both_stay(django_capture_on_commit_callbacks
     assert v1.replaced_at == v2.publish_at == later and v1.series_id == v1.pk
     assert v1.is_visible(later - dt.timedelta(microseconds=1)) and not v1.is_visible(later)
     assert v2.is_visible(later)
-    assert list(LedgerEntry.objects.order_by("sequence").values_list("posting_id", "posting_version")) == [
-        (v1.pk, 1),
-        (v2.pk, 2),
-    ]
+    assert list(
+        LedgerEntry.objects.order_by("sequence").values_list("posting_id", "posting_version", "action")
+    ) == [(v1.pk, 1, "publish"), (v2.pk, 2, "publish"), (v1.pk, 1, "replace")]
     v3 = services.posting_new_version(
         v2, actor=None, correction_note="再次更正", title="名单（二次更正）", at=later
     )

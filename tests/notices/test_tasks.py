@@ -202,7 +202,7 @@ def test_setup_periodic_tasks_is_idempotent():
     call_command("setup_periodic_tasks")
     call_command("setup_periodic_tasks")
     tasks = {t.task: t for t in PeriodicTask.objects.select_related("interval", "crontab")}
-    assert len(tasks) == PeriodicTask.objects.count() == 3
+    assert len(tasks) == PeriodicTask.objects.count() == 4
     boundaries = tasks["notices.tasks.process_window_boundaries"]
     assert (boundaries.interval.every, boundaries.interval.period) == (1, "minutes")
     monthly = tasks["notices.tasks.generate_monthly_disclosures"].crontab

@@ -259,7 +259,7 @@ def test_verify_finds_the_printed_hash(client, community, clock):
     entry = ledger.append(posting=p, at=NOW - dt.timedelta(hours=1))
     url = reverse("notices:verify", kwargs={"slug": community.slug})
     found = text(client.get(url, {"hash": entry.entry_hash[:16].upper()}))
-    assert "与记录一致" in found and "居民代表会议决议公开" in found and f"#{entry.sequence}" in found
+    assert "与记录一致" in found and "居民代表会议决议公开" in found and f"第 {entry.sequence} 条" in found
     missing = text(client.get(url, {"hash": "0" * 64}))
     assert "记录中没有这个哈希值" in missing and "与记录一致" not in missing
     malformed = text(client.get(url, {"hash": "not-a-hash"}))

@@ -22,6 +22,12 @@ SCHEDULES = {
         {"every": 1, "period": IntervalSchedule.MINUTES},
         "Record windows that opened/closed and notify source apps (idempotent).",
     ),
+    "公开记录链头公布（每5分钟）": (
+        "notices.tasks.publish_ledger_heads",
+        "interval",
+        {"every": 5, "period": IntervalSchedule.MINUTES},
+        "Record each community's new ledger head outside the ledger table (idempotent).",
+    ),
     "异议答复提醒（每日）": (
         "notices.tasks.remind_pending_objections",
         "crontab",
