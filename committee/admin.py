@@ -10,7 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from committee.admin_base import (
     run_service_on_each,
 )
 from committee.admin_import import ImportAdminMixin
-from committee.admin_search import ResidentSearchMixin
+from committee.admin_search import HouseholdSearchMixin, ResidentSearchMixin
 from committee.errors import RuleViolation
 from committee.idnumbers import mask_id
 from committee.models import (
@@ -178,20 +179,38 @@ class ResidentInline(CommunityScopedTabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ImportAdminMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(ImportAdminMixin, HouseholdSearchMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["number", "address", "group", "building", "community", "member_count"]
     list_select_related = ["group", "building", "community"]
     list_filter = ["community", "group"]
+    # Searched by HouseholdSearchMixin: number, address, and the residents' names, ID numbers
+    # (or their last four characters) and phones, as semi-joins.
     search_fields = ["number", "address", "residents__name"]
+    search_help_text = _("可按户号、住址，或户内居民的姓名、身份证号（或后4位）、电话查找。")
     inlines = [ResidentInline]
     ordering = ["community", "number"]
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_members=Count("residents"))
+        # A correlated count, not Count("residents"): a search or filter that joins residents
+        # would multiply a grouped count (a 5-person household showed 25).
+        current = (
+            Resident.objects.filter(
+                household=OuterRef("pk"), moved_out_on__isnull=True, deceased_on__isnull=True
+            )
+            .order_by()
+            .values("household")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_members=Coalesce(Subquery(current, output_field=IntegerField()), 0))
+        )
 
-    @admin.display(description=_("人数"), ordering="_members")
+    @admin.display(description=_("在册人数"), ordering="_members")
     def member_count(self, obj):
         return obj._members
 
@@ -244,6 +263,7 @@ class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
     list_filter = ["community", StatusFilter, "sex", "residence", "relation_to_head", "household__group"]
     # "=" keeps the ID and phone searches on the (community, id_number) index instead of a scan.
     search_fields = ["name", "=id_number", "=phone", "household__number", "household__address"]
+    search_help_text = _("可按姓名、身份证号（或列表显示的后4位）、电话、户号或住址查找。")
     # On the (community, household) index; ordering by household__number sorts every row of a join
     # (benchmarks/bench_admin.py). Households are numbered in the order they are registered.
     ordering = ["household_id", "id"]
