@@ -6,9 +6,10 @@ middleware stack, DEBUG off, demo settings), a signed-in 主任 of ``xingfu`` (w
 residents) and a superuser (who sees both, 100,000) open the resident changelist plain, searched
 (name, full ID number, the last four characters of an ID as the masked list shows them, a phone
 typed with spaces, household number, a common surname), filtered (group + status) and both, and a
-deep page, and the household changelist searched by a resident's name. Each page is fetched a few times to warm up, then timed N times (median and
-slowest); its queries are counted once (an execute wrapper on the connection). The baseline, measured the
-same way in the same run, is the admin index page.
+deep page, and the household changelist searched by a resident's name. Each page is fetched a few
+times to warm up, then timed N times (median and slowest); its queries are counted once (an execute
+wrapper on the connection). The baseline, measured the same way in the same run, is the admin index
+page.
 """
 
 from __future__ import annotations
