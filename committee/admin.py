@@ -565,9 +565,9 @@ class CompetingNominationFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(_rivals__gt=0)
+            return queryset.filter(_rivals__gt=0, status__in=captain_rules.OPEN)
         if self.value() == "no":
-            return queryset.filter(_rivals=0)
+            return queryset.exclude(_rivals__gt=0, status__in=captain_rules.OPEN)
         return queryset
 
 
@@ -661,7 +661,7 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
     @admin.display(description=_("同楼栋其他提名"), ordering="_rivals")
     def competing(self, obj):
         n = getattr(obj, "_rivals", 0)
-        if not n:
+        if not n or obj.status not in captain_rules.OPEN:
             return "-"
         return format_html('<strong style="color:#ba2121">{}</strong>', gettext("另有%(n)d项") % {"n": n})
 
@@ -669,7 +669,7 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
     def posting_window(self, obj):
         if obj.posting_ends_on is None:
             return "-"
-        return posted_until(obj.posting_ends_on)
+        return format_html('<span style="white-space:nowrap">{}</span>', posted_until(obj.posting_ends_on))
 
     @admin.display(description=_("公示"))
     def posting_link(self, obj):

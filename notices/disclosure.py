@@ -191,6 +191,13 @@ def _window_text(publish_at: dt.datetime, expire_at: dt.datetime | None, month: 
     }
 
 
+def _window_lines(publish_at: dt.datetime, expire_at: dt.datetime | None, month: dt.date) -> list[str]:
+    start = _start_text(publish_at, month)
+    if expire_at is None:
+        return [gettext("%(start)s 起") % {"start": start}, gettext("至撤回或替换")]
+    return [gettext("%(start)s 至") % {"start": start}, _end_text(expire_at, month)]
+
+
 def _plain_text(body: str) -> str:
     text = nh3.clean(body or "", tags=set())
     return re.sub(r"\s+", " ", html.unescape(text)).strip()
@@ -293,6 +300,8 @@ def _month_postings(ctx: MonthContext) -> list[dict]:
                 "publish": _start_text(p.publish_at, ctx.month),
                 "expire": _end_text(p.expire_at, ctx.month),
                 "window": _window_text(p.publish_at, p.expire_at, ctx.month),
+                # The narrow window column breaks between start and end, never inside a date.
+                "window_lines": _window_lines(p.publish_at, p.expire_at, ctx.month),
                 "detailed": p.category in DETAILED_CATEGORIES,
                 "withdrawn": _local_date(p.withdrawn_at) if withdrawn else "",
                 "withdrawal_reason": p.withdrawal_reason if withdrawn else "",

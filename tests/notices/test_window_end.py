@@ -119,6 +119,7 @@ def test_admin_board_feed_and_pdf_write_the_same_end(client, posted):
     [row] = ctx.postings
     assert row["window"] == "12月2日 至 12月9日（含）"
     assert row["expire"] == "12月9日（含）"
+    assert row["window_lines"] == ["12月2日 至", "12月9日（含）"]
 
 
 def test_a_posting_with_a_time_shows_it_everywhere(client):
