@@ -461,6 +461,9 @@ def captains_post(
     rows = _captains_for_posting([c.pk for c in captains], lock=True)
     community = rows[0].community
     check_scope(actor, community.pk)
+    # Two batches posted at once must not both pick the same free title (the ledger takes this
+    # lock anyway when the posting is released).
+    Community.objects.select_for_update().filter(pk=community.pk).values_list("pk", flat=True).get()
     plan = captain_rules.plan_posting(rows=rows, at=at)
     if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
         raise RuleViolation(
