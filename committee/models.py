@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -415,6 +416,10 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["community", "name"]),
             models.Index(fields=["community", "household"]),
+            # Admin search (committee/admin_search.py): by phone, and by the last four characters
+            # of the ID number, which is what the masked list shows.
+            models.Index(fields=["phone"], name="resident_phone_idx"),
+            models.Index(Right("id_number", 4), "community", name="resident_id_last4_idx"),
         ]
 
     def __str__(self) -> str:

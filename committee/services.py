@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import captains as captain_rules
+from committee.captains import CaptainsPostingPlan
 from committee.errors import RuleViolation, ScopeDenied
 from committee.models import (
     Building,
@@ -33,7 +35,7 @@ from committee.models import (
     User,
 )
 from committee.selectors import close_relative_ids, community_ids_for_user, supervision_conflict
-from committee.workdays import add_working_days_detailed
+from committee.windows import posted_until, window_last_day
 
 # Database constraint name -> message, so a race that slips past clean() still reads well.
 _CONSTRAINT_MESSAGES = {
@@ -374,10 +376,22 @@ def captain_nominate(
     actor: User | None,
     self_nominated: bool = False,
     nominated_on: dt.date | None = None,
+    residence_confirmed: bool = False,
 ) -> BuildingCaptain:
+    """Record a nomination. A nominee the registry places outside the building needs
+    ``residence_confirmed`` (see committee/captains.py for why that is not a refusal); the
+    confirmation is kept in the history. Competing nominations are allowed:
+    :func:`committee.captains.nomination_warnings` says what staff should know."""
     check_scope(actor, building.community_id)
     if not resident.is_current:
         raise RuleViolation(_("%(name)s已迁出或去世，不能提名为楼栋长。") % {"name": resident.name})
+    reason = _("提名楼栋长")
+    if resident.household.community_id == building.community_id:
+        problem = captain_rules.residence_problem(building=building, resident=resident)
+        if problem and not residence_confirmed:
+            raise RuleViolation({"resident": [problem + _("如确需提名，请确认后再保存。")]})
+        if problem:
+            reason = _("提名楼栋长（非本楼居民，经工作人员确认）")
     captain = BuildingCaptain(
         building=building,
         resident=resident,
@@ -385,7 +399,7 @@ def captain_nominate(
         self_nominated=self_nominated,
         nominated_on=nominated_on or timezone.localdate(),
     )
-    save_governed(captain, actor=actor, reason=_("提名楼栋长"))
+    save_governed(captain, actor=actor, reason=reason)
     return captain
 
 
@@ -395,84 +409,90 @@ class CaptainsPosted:
     captains: list[BuildingCaptain]
     # Years whose holiday schedule is not loaded: the end date assumed Monday-Friday (warn the user).
     unofficial_years: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
 
 
-@transaction.atomic
-def captains_post(
-    *, captains: Iterable[BuildingCaptain], actor: User | None, at: dt.datetime | None = None
-) -> CaptainsPosted:
-    """Post nominations on the board for ``rules.captain_posting_working_days`` working days with
-    real-name objections open (DOMAIN.md: 楼栋长 posted 5 working days, then confirmed)."""
-    from notices.services import publish
-
-    at = at or timezone.now()
-    pks = [c.pk for c in captains]
+def _captains_for_posting(pks: list[int], *, lock: bool) -> list[BuildingCaptain]:
     if not pks:
         raise RuleViolation(_("请至少选择一名楼栋长提名。"))
-    rows = list(
-        BuildingCaptain.objects.select_for_update(of=("self",))
-        .filter(pk__in=pks)
-        .select_related("building", "resident", "community")
-        .order_by("building__name", "pk")
+    qs = BuildingCaptain.objects.filter(pk__in=pks).select_related(
+        "building", "resident", "resident__household", "resident__household__building", "community"
     )
-    communities = {c.community_id for c in rows}
-    if len(communities) != 1:
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    rows = list(qs.order_by("pk"))
+    if len({c.community_id for c in rows}) != 1:
         raise RuleViolation(_("一次公示只能包含同一社区的提名。"))
-    community = rows[0].community
-    check_scope(actor, community.pk)
     not_open = [c for c in rows if c.status != BuildingCaptain.Status.NOMINATED]
     if not_open:
         raise RuleViolation(
             _("以下提名不是“已提名”状态，不能公示：%(list)s")
             % {"list": "、".join(f"{c.building.name}{c.resident.name}" for c in not_open)}
         )
-    days = community.rules.captain_posting_working_days
-    start = timezone.localdate(at)
-    result = add_working_days_detailed(start, days)
-    lines = [
-        _("%(building)s：%(name)s（%(how)s）")
-        % {
-            "building": c.building.name,
-            "name": c.resident.name,
-            "how": _("自荐") if c.self_nominated else _("推荐"),
-        }
-        for c in rows
-    ]
-    title = _("%(community)s楼栋长人选公示") % {"community": community.name}
-    body = "\n".join(
-        [
-            _("经推荐和自荐，以下居民拟任楼栋长，现予公示%(days)d个工作日。") % {"days": days},
-            "",
-            *lines,
-            "",
-            _("公示期内如有异议，请实名提出。"),
-        ]
-    )
+    return rows
+
+
+def captains_post_plan(
+    *, captains: Iterable[BuildingCaptain], actor: User | None, at: dt.datetime | None = None
+) -> CaptainsPostingPlan:
+    """The exact posting :func:`captains_post` would publish at ``at``, to show before publishing."""
+    rows = _captains_for_posting([c.pk for c in captains], lock=False)
+    check_scope(actor, rows[0].community_id)
+    return captain_rules.plan_posting(rows=rows, at=at or timezone.now())
+
+
+@transaction.atomic
+def captains_post(
+    *,
+    captains: Iterable[BuildingCaptain],
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_fingerprint: str | None = None,
+) -> CaptainsPosted:
+    """Post nominations on the board for ``rules.captain_posting_working_days`` working days with
+    real-name objections open (DOMAIN.md: 楼栋长 posted 5 working days, then confirmed).
+
+    With ``expected_fingerprint`` (from :func:`captains_post_plan`, shown to the user), publish only
+    if the posting is still exactly what was shown; otherwise refuse, so nothing unseen goes public.
+    """
+    from notices.services import publish
+
+    at = at or timezone.now()
+    rows = _captains_for_posting([c.pk for c in captains], lock=True)
+    community = rows[0].community
+    check_scope(actor, community.pk)
+    # Two batches posted at once must not both pick the same free title (the ledger takes this
+    # lock anyway when the posting is released).
+    Community.objects.select_for_update().filter(pk=community.pk).values_list("pk", flat=True).get()
+    plan = captain_rules.plan_posting(rows=rows, at=at)
+    if expected_fingerprint is not None and plan.fingerprint != expected_fingerprint:
+        raise RuleViolation(
+            _("公示内容或公示期已发生变化（例如已过零点，或提名有变动），请重新预览后再发布。")
+        )
     posting = publish(
         community=community,
         source=rows[0] if len(rows) == 1 else None,
-        category="affairs",
-        title=title,
-        body=body,
-        working_days=days,
+        category=plan.category,
+        title=plan.title,
+        body=plan.body,
+        working_days=plan.working_days,
         objections_open=True,
         actor=actor,
+        at=at,
     )
-    ends_on = result.date
-    expire_at = getattr(posting, "expire_at", None)
-    if expire_at is not None:
-        # The posting's last public day (an end at midnight belongs to the day before).
-        local_end = timezone.localtime(expire_at)
-        ends_on = (
-            local_end.date() if local_end.time() != dt.time(0) else local_end.date() - dt.timedelta(days=1)
-        )
-    for c in rows:
+    start, ends_on = timezone.localdate(at), window_last_day(posting.expire_at)[0]
+    for c in plan.captains:
         c.status = BuildingCaptain.Status.POSTED
         c.posting_id = posting.pk
         c.posting_starts_on = start
         c.posting_ends_on = ends_on
         save_governed(c, actor=actor, reason=_("楼栋长人选公示"), validate=False)
-    return CaptainsPosted(posting=posting, captains=rows, unofficial_years=result.unofficial_years)
+    return CaptainsPosted(
+        posting=posting,
+        captains=plan.captains,
+        unofficial_years=plan.unofficial_years,
+        warnings=plan.warnings,
+    )
 
 
 def _posting_window_over(captain: BuildingCaptain, at: dt.datetime) -> bool:
@@ -504,7 +524,7 @@ def captain_confirm(
         )
     if not _posting_window_over(captain, at):
         raise RuleViolation(
-            _("公示期至%(date)s结束，公示期满后才能确认。") % {"date": captain.posting_ends_on or "—"}
+            _("%(window)s，公示期满后才能确认。") % {"window": posted_until(captain.posting_ends_on)}
         )
     objections = Objection.objects.filter(posting_id=captain.posting_id)
     pending = objections.filter(status=Objection.Status.PENDING).count()

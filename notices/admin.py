@@ -26,6 +26,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
+from committee.windows import posted_until, window_start
 from notices import (
     admin_disclosure,  # noqa: F401  (registers MonthlyDisclosure, h5)
     ledger,
@@ -121,8 +122,8 @@ class PostingDraftForm(EditableBodyMixin, forms.ModelForm):
             if expire_at and expire_at != end:
                 self.add_error(
                     "expire_at",
-                    gettext("已填写公示工作日数，公开结束时间将自动计算为%(end)s，请留空。")
-                    % {"end": timezone.localtime(end).strftime("%Y-%m-%d %H:%M")},
+                    gettext("已填写公示工作日数，公开结束时间将自动计算（%(end)s），请留空。")
+                    % {"end": posted_until(end)},
                 )
         elif publish_at and expire_at and expire_at <= publish_at:
             self.add_error("expire_at", gettext("公开结束时间必须晚于公开开始时间。"))
@@ -277,7 +278,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         "title",
         "body_html",
         "publish_at",
-        "expire_at",
+        "window_end_display",
         "working_days",
         "pinned",
         "objections_open",
@@ -319,16 +320,15 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("公开期"), ordering="publish_at")
     def window(self, obj: Posting):
-        def short(value):
-            local = timezone.localtime(value)
-            return f"{local:%Y-%m-%d %H:%M}"
-
-        end = short(obj.expire_at) if obj.expire_at else gettext("直到撤回或被新版本替换")
         return format_html(
-            '<span style="white-space:nowrap">{}</span> 至<br><span style="white-space:nowrap">{}</span>',
-            short(obj.publish_at),
-            end,
+            '<span style="white-space:nowrap">{}</span><br><span style="white-space:nowrap">{}</span>',
+            gettext("%(start)s起") % {"start": window_start(obj.publish_at)},
+            posted_until(obj.expire_at),
         )
+
+    @admin.display(description=_("公开结束"))
+    def window_end_display(self, obj: Posting) -> str:
+        return posted_until(obj.expire_at)
 
     @admin.display(description=_("异议（待答复/总数）"))
     def objection_counts(self, obj: Posting) -> str:
@@ -551,8 +551,22 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             # A draft whose start has passed goes public at release, never backdated.
             "starts_at_release": now or obj.publish_at <= timezone.now(),
             "status": posting_status(obj, timezone.now()),
+            "ends": self._release_end(obj, now=now),
         }
         return TemplateResponse(request, "admin/notices/posting/release_confirm.html", context)
+
+    @staticmethod
+    def _release_end(obj: Posting, *, now: bool) -> str:
+        """The window end the posting will have if released now (committee.windows wording)."""
+        at = timezone.now()
+        if obj.working_days:
+            start = at if now or obj.publish_at < at else obj.publish_at
+            end, _years = services.working_days_end(start, obj.working_days)
+            return gettext("%(window)s（%(days)d个工作日）") % {
+                "window": posted_until(end),
+                "days": obj.working_days,
+            }
+        return posted_until(obj.expire_at)
 
     @staticmethod
     def _release(obj: Posting, request, *, now: bool) -> Posting:

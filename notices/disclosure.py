@@ -39,13 +39,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committee.errors import RuleViolation
 from committee.idnumbers import mask_id, mask_phone
 from committee.models import Community
+from committee.windows import window_end, window_last_day
 from notices.models import Category, MonthlyDisclosure, Posting
 
 log = logging.getLogger(__name__)
@@ -168,16 +169,33 @@ def _local_date(value: dt.datetime | None) -> str:
     return timezone.localtime(value).date().isoformat() if value else ""
 
 
-def _window_text(publish_at: dt.datetime, expire_at: dt.datetime | None, month: dt.date) -> str:
-    """``10-01 至 10-31`` (the year is implied by the sheet's month unless it differs)."""
+def _start_text(publish_at: dt.datetime, month: dt.date) -> str:
+    day = timezone.localtime(publish_at).date()
+    return formats.date_format(day, gettext("n月j日") if day.year == month.year else gettext("Y年n月j日"))
 
-    def short(value: dt.datetime) -> str:
-        day = timezone.localtime(value).date()
-        return f"{day:%m-%d}" if day.year == month.year else day.isoformat()
 
+def _end_text(expire_at: dt.datetime | None, month: dt.date) -> str:
+    """The window's end as everywhere else (committee.windows), the year left to the sheet's month."""
     if expire_at is None:
-        return gettext("%(start)s 起至撤回或替换") % {"start": short(publish_at)}
-    return gettext("%(start)s 至 %(end)s") % {"start": short(publish_at), "end": short(expire_at)}
+        return ""
+    return window_end(expire_at, year=window_last_day(expire_at)[0].year != month.year)
+
+
+def _window_text(publish_at: dt.datetime, expire_at: dt.datetime | None, month: dt.date) -> str:
+    """``12月2日 至 12月9日（含）`` (the year is implied by the sheet's month unless it differs)."""
+    if expire_at is None:
+        return gettext("%(start)s 起至撤回或替换") % {"start": _start_text(publish_at, month)}
+    return gettext("%(start)s 至 %(end)s") % {
+        "start": _start_text(publish_at, month),
+        "end": _end_text(expire_at, month),
+    }
+
+
+def _window_lines(publish_at: dt.datetime, expire_at: dt.datetime | None, month: dt.date) -> list[str]:
+    start = _start_text(publish_at, month)
+    if expire_at is None:
+        return [gettext("%(start)s 起") % {"start": start}, gettext("至撤回或替换")]
+    return [gettext("%(start)s 至") % {"start": start}, _end_text(expire_at, month)]
 
 
 def _plain_text(body: str) -> str:
@@ -279,9 +297,11 @@ def _month_postings(ctx: MonthContext) -> list[dict]:
                 "category": p.category,
                 "category_label": str(labels.get(p.category, p.category)),
                 "title": p.title,
-                "publish": _local_date(p.publish_at),
-                "expire": _local_date(p.expire_at),
+                "publish": _start_text(p.publish_at, ctx.month),
+                "expire": _end_text(p.expire_at, ctx.month),
                 "window": _window_text(p.publish_at, p.expire_at, ctx.month),
+                # The narrow window column breaks between start and end, never inside a date.
+                "window_lines": _window_lines(p.publish_at, p.expire_at, ctx.month),
                 "detailed": p.category in DETAILED_CATEGORIES,
                 "withdrawn": _local_date(p.withdrawn_at) if withdrawn else "",
                 "withdrawal_reason": p.withdrawal_reason if withdrawn else "",

@@ -10,6 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from committee.models import Community
+from committee.windows import posted_until
 from notices.models import Posting
 from notices.selectors import postings_visible
 from notices.templatetags.board import excerpt
@@ -44,7 +45,11 @@ class BoardFeed(Feed):
         return f"[{item.get_category_display()}] {item.title}"
 
     def item_description(self, item: Posting) -> str:
-        return excerpt(item.body, 500)
+        # Subscribers see the deadline the board shows, in the same words (committee.windows).
+        return gettext("%(window)s。%(text)s") % {
+            "window": posted_until(item.expire_at),
+            "text": excerpt(item.body, 500),
+        }
 
     def item_link(self, item: Posting) -> str:
         return reverse("notices:posting", kwargs={"slug": self.community.slug, "pk": item.pk})

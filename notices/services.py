@@ -26,6 +26,7 @@ from committee.errors import RuleViolation
 from committee.idnumbers import validate_phone
 from committee.models import Community, User
 from committee.services import check_scope, save_governed
+from committee.windows import posted_until
 from committee.workdays import add_working_days_detailed
 from notices import cache, ledger
 from notices.attachments import check_upload
@@ -357,7 +358,8 @@ def posting_withdraw(posting: Posting, *, actor: User | None, reason: str, at: d
         raise RuleViolation(_("该版本已被更正版本替换，请撤回最新版本。"))
     if posting.expire_at is not None and posting.expire_at <= at:
         raise RuleViolation(
-            _("该公开事项的公开期已于%(when)s结束，无需撤回。"), params={"when": _local(posting.expire_at)}
+            _("该公开事项已公示期满（%(window)s），无需撤回。"),
+            params={"window": posted_until(posting.expire_at)},
         )
     if posting.replaced_at is not None:
         raise RuleViolation(_("该版本已有待生效的更正版本，请撤回最新版本。"))

@@ -10,7 +10,15 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from committee import windows
+
 register = template.Library()
+
+# A window's end is written the same way everywhere (committee/windows.py).
+register.filter("posted_until", windows.posted_until)
+register.filter("objections_until", windows.objections_until)
+register.filter("window_end", windows.window_end)
+register.filter("window_start", windows.window_start)
 
 _SPACE = re.compile(r"\s+")
 # Bodies are sanitized when saved (notices.services); cleaning again on output costs microseconds

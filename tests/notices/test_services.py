@@ -237,7 +237,7 @@ def test_withdraw_keeps_the_posting_with_its_reason():
 def test_withdraw_refusals():
     community = CommunityFactory()
     expired = released_posting(community=community, at=MON, expire_at=MON + dt.timedelta(days=1))
-    with pytest.raises(RuleViolation, match="公开期已于2025-03-04 09:00结束"):
+    with pytest.raises(RuleViolation, match=r"已公示期满（公示至2025年3月4日 09:00）"):
         services.posting_withdraw(expired, actor=None, reason="x", at=MON + dt.timedelta(days=2))
     old = released_posting(community=community, at=MON)
     services.posting_new_version(old, actor=None, correction_note="更正", at=MON + dt.timedelta(hours=1))
