@@ -14,8 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Unset in the child: the stores, the secret, and what pytest itself set (tests/conftest.py).
 STORE_VARS = (
-    "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY",
-    "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
@@ -40,7 +45,7 @@ from portal.celery import app
 db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "options": db.get("OPTIONS", {}),
-    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache": settings.CACHES["default"]["BACKEND"], "cache_dir": settings.CACHES["default"].get("LOCATION"),
     "broker": app.conf.broker_url, "backend": app.conf.result_backend,
     "broker_in": app.conf.broker_transport_options.get("data_folder_in"),
     "secret": settings.SECRET_KEY, "media": str(settings.MEDIA_ROOT),
@@ -108,7 +113,9 @@ def test_embedded_default_when_nothing_is_set(tmp_path):
     assert conf["engine"] == "django.db.backends.sqlite3"
     assert conf["name"] == str(tmp_path / "db.sqlite3")
     assert conf["options"]["transaction_mode"] == "IMMEDIATE"
-    assert conf["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Shared by web, worker, beat and commands (tests/test_shared_cache.py runs two processes).
+    assert conf["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert conf["cache_dir"] == str(tmp_path / "cache")
     assert conf["broker"].startswith("filesystem://")
     assert conf["broker_in"] == str(tmp_path / "celery" / "out")
     assert (tmp_path / "celery" / "out").is_dir()
@@ -183,8 +190,12 @@ def test_readme_documents_every_environment_variable():
     """Every variable the settings read appears in README.md's configuration table."""
     names = set()
     for path in (ROOT / "portal" / "settings").glob("*.py"):
-        names |= set(re.findall(r"""(?:env|Env\(\))\.(?:str|bool|int|float|list|db|url|json)\(\s*["']([A-Z_]+)["']""",
-                                path.read_text()))
+        names |= set(
+            re.findall(
+                r"""(?:env|Env\(\))\.(?:str|bool|int|float|list|db|url|json)\(\s*["']([A-Z_]+)["']""",
+                path.read_text(),
+            )
+        )
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PORTAL_VAR_DIR"} <= names
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
