@@ -59,6 +59,7 @@ def _production_env(tmp_path, **extra):
         ALLOWED_HOSTS="juwei.example.org",
         DATABASE_URL=os.environ["DATABASE_URL"],
         REDIS_URL=os.environ["REDIS_URL"],
+        PORTAL_SITE_URL="https://juwei.example.org",
         **extra,
     )
 
@@ -85,6 +86,33 @@ def test_production_refuses_embedded_database(tmp_path):
     result = _run(["manage.py", "check"], env)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+def test_production_refuses_to_start_without_site_url(tmp_path):
+    """The PDF's QR code and verify link, feeds and emails need the public address: no guessing."""
+    env = _production_env(tmp_path)
+    del env["PORTAL_SITE_URL"]
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["juwei.example.org", "ftp://juwei.example.org", "https://"])
+def test_production_refuses_a_site_url_that_is_not_an_address(tmp_path, value):
+    result = _run(["manage.py", "check"], {**_production_env(tmp_path), "PORTAL_SITE_URL": value})
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL" in result.stderr and value in result.stderr
+
+
+def test_dev_site_url_is_the_address_make_run_serves_on(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.PORTAL_SITE_URL)"
+    env = _env(DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_VAR_DIR=str(tmp_path), PORT="8123")
+    env.pop("PORTAL_SITE_URL", None)
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"
+    result = _run(["-c", code], {**env, "PORTAL_SITE_URL": "http://192.168.1.20:8123"})
+    assert result.stdout.strip().splitlines()[-1] == "http://192.168.1.20:8123"
 
 
 def test_production_security_settings(tmp_path):
