@@ -350,3 +350,15 @@ def test_november_draft_then_december_final_by_the_task(xingfu, time_machine):
     result = generate_monthly_disclosures.delay().get()
     assert [(r["month"], r["final"]) for r in result] == [("2026-11", True)]
     assert MonthlyDisclosure.objects.filter(month=NOV, is_final=True).count() == 1
+
+
+def test_command_on_a_running_month_makes_a_draft(xingfu, time_machine):
+    import io
+
+    from django.core.management import call_command
+
+    time_machine.move_to(MID_OCT, tick=False)
+    out = io.StringIO()
+    call_command("generate_disclosure", "--community", "xingfu", "--month", "2026-10", stdout=out)
+    assert "xingfu 2026-10: created draft 1 (not public until the month ends)" in out.getvalue()
+    assert MonthlyDisclosure.objects.get().is_final is False
