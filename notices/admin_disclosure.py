@@ -87,6 +87,19 @@ def _job_message(new: int, joined: int) -> str:
     return "".join(parts)
 
 
+class FinalListFilter(admin.SimpleListFilter):
+    title = _("定稿/草稿")
+    parameter_name = "final"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("定稿（已公开）")), ("0", _("草稿（未公开）"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("0", "1"):
+            return queryset.filter(is_final=self.value() == "1")
+        return queryset
+
+
 @admin.register(MonthlyDisclosure)
 class MonthlyDisclosureAdmin(CommunityScopedAdmin):
     community_field = "community"
@@ -97,10 +110,10 @@ class MonthlyDisclosureAdmin(CommunityScopedAdmin):
         "version",
         "pages",
         "generated_at",
-        "generated_by",
+        "generator",
         "download",
     ]
-    list_filter = ["community", "is_final"]
+    list_filter = ["community", FinalListFilter]
     list_select_related = ["community", "generated_by"]
     ordering = ["-month", "community", "-version"]
     date_hierarchy = "month"
@@ -114,7 +127,7 @@ class MonthlyDisclosureAdmin(CommunityScopedAdmin):
         "content_hash",
         "ledger_hash",
         "generated_at",
-        "generated_by",
+        "generator",
         "download",
     ]
     fields = readonly_fields
@@ -123,6 +136,10 @@ class MonthlyDisclosureAdmin(CommunityScopedAdmin):
     @admin.display(description=_("月份"), ordering="month")
     def month_label(self, obj: MonthlyDisclosure) -> str:
         return f"{obj.month:%Y-%m}"
+
+    @admin.display(description=_("生成人"), ordering="generated_by")
+    def generator(self, obj: MonthlyDisclosure) -> str:
+        return str(obj.generated_by) if obj.generated_by_id else gettext("系统生成")
 
     @admin.display(description=_("定稿/草稿"), ordering="is_final")
     def kind(self, obj: MonthlyDisclosure):
@@ -291,8 +308,7 @@ class DisclosureJobAdmin(CommunityScopedAdmin):
         "state_label",
         "requester",
         "requested_at",
-        "started_at",
-        "finished_at",
+        "timing",
         "outcome",
     ]
     list_filter = ["state", "community"]
@@ -323,6 +339,15 @@ class DisclosureJobAdmin(CommunityScopedAdmin):
     @admin.display(description=_("提交人"), ordering="requested_by")
     def requester(self, obj: DisclosureJob) -> str:
         return str(obj.requested_by) if obj.requested_by_id else gettext("定时任务")
+
+    @admin.display(description=_("开始—结束"))
+    def timing(self, obj: DisclosureJob) -> str:
+        def clock(value):
+            return timezone.localtime(value).strftime("%H:%M:%S") if value else "…"
+
+        if obj.started_at is None:
+            return "-"
+        return f"{clock(obj.started_at)}–{clock(obj.finished_at)}"
 
     @admin.display(description=_("结果"))
     def outcome(self, obj: DisclosureJob) -> str:

@@ -142,7 +142,9 @@ def disclosure_job_run(*, job_id: int, at: dt.datetime | None = None) -> Disclos
         )
     except Exception as e:  # every failure is recorded for staff; the traceback goes to the log
         if not isinstance(e, ValidationError):
-            log.exception("disclosure job %s (%s %s) failed", job.pk, job.community.slug, job.month)
+            log.exception(
+                "disclosure job %s (%s %s) failed", job.pk, job.community.slug, f"{job.month:%Y-%m}"
+            )
         _finish(job, state=State.FAILED, at=timezone.now(), error=_reason(e))
         return job
     _finish(job, state=State.DONE, at=timezone.now(), disclosure=sheet, created_version=created)

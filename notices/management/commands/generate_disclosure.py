@@ -48,9 +48,15 @@ class Command(BaseCommand):
                 self.stderr.write(f"{c.slug} {first:%Y-%m}: {'；'.join(e.messages)}")
                 continue
             # A month not yet ended gets a draft (not public), numbered apart from the final sheets.
-            label = f"v{sheet.version}" if sheet.is_final else f"draft {sheet.version} (not public until the month ends)"
+            label = (
+                f"v{sheet.version}"
+                if sheet.is_final
+                else f"draft {sheet.version} (not public until the month ends)"
+            )
             if created:
-                self.stdout.write(f"{c.slug} {first:%Y-%m}: created {label} ({sheet.pages} pages) {sheet.pdf.name}")
+                self.stdout.write(
+                    f"{c.slug} {first:%Y-%m}: created {label} ({sheet.pages} pages) {sheet.pdf.name}"
+                )
             else:
                 self.stdout.write(f"{c.slug} {first:%Y-%m}: unchanged {label}")
         if failed:
