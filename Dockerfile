@@ -26,7 +26,8 @@ RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
 # Settings need their stores only to start; nothing is contacted while building.
-RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://localhost:6379/0 sh -c '\
+RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://localhost:6379/0 \
+    PORTAL_SITE_URL=https://build.invalid sh -c '\
       if find . -name "*.po" -not -path "./.venv/*" | grep -q .; then \
         python manage.py compilemessages --ignore=.venv -v 0; fi \
       && python manage.py collectstatic --noinput -v 0' \

@@ -13,6 +13,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 UV_VERSION := 0.13.9
 UV := UV_PROJECT_ENVIRONMENT=$(VENV) UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv
 PORT ?= 8000
+# Links printed on the demo's PDFs (QR code, verify page). honcho gives each process its own PORT
+# (web PORT, worker PORT+100, ...), so the worker learns the web address from this, not from PORT.
+PORTAL_SITE_URL ?= http://127.0.0.1:$(PORT)
 # `make run DEMO_HOUSEHOLDS=200` seeds a smaller demo (default: seed_demo's ~1,200 households).
 DEMO_HOUSEHOLDS ?=
 # Tests and benchmarks run against the machine's real PostgreSQL and Redis.
@@ -59,7 +62,7 @@ run: install
 	@echo "  Ctrl-C stops the web server, the Celery worker and Celery beat."
 	@echo ""
 # honcho exits 130 on Ctrl-C, after stopping all three: that is the normal way out.
-	PORT=$(PORT) VENV=$(VENV) $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
+	PORT=$(PORT) PORTAL_SITE_URL=$(PORTAL_SITE_URL) VENV=$(VENV) $(VENV)/bin/honcho start -f Procfile || [ $$? -eq 130 ]
 
 # Fails loudly when PostgreSQL or Redis is unreachable; creates the test database if missing.
 services-check:

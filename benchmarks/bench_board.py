@@ -5,7 +5,8 @@ cache, the full middleware stack): a bare Django hello-world view and the commun
 Targets (issue 4): board >= 70 % of hello-world req/s, p99 < 100 ms, <= 5 SQL queries per page
 whatever the page size.
 
-The benchmark builds its own database (``juwei_bench_h4`` next to ``DATABASE_URL``), bulk-loads it
+The benchmark builds its own database (``<database>_bench_board`` next to ``DATABASE_URL``, so
+worktrees sharing one PostgreSQL do not drop each other's), bulk-loads it
 with COPY, runs gunicorn on a free port and ``wrk --latency`` (Debian package) against it, then
 tears everything down. Query counts come from Django's test client on a cold cache in a subprocess
 with the same settings.
@@ -34,7 +35,6 @@ POSTINGS = 100_000
 CLIENTS = 16
 DURATION = int(os.environ.get("BENCH_BOARD_SECONDS", "15"))
 WORKERS = int(os.environ.get("BENCH_BOARD_WORKERS", str(2 * (os.cpu_count() or 1))))
-DB_NAME = "juwei_bench_h4"
 PAGE_SIZES = (10, 20, 50)
 ROUNDS = int(os.environ.get("BENCH_BOARD_ROUNDS", "3"))
 
@@ -141,6 +141,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _bench_db_name(base: str) -> str:
+    """``juwei_h`` -> ``juwei_h_bench_board``: each worktree's database gets its own bench copy."""
+    return f"{urlparse(base).path.lstrip('/') or 'juwei'}_bench_board"
+
+
 def _db_url(base: str, name: str) -> str:
     parts = urlparse(base)
     return urlunparse(parts._replace(path=f"/{name}"))
@@ -156,14 +161,14 @@ def _admin_sql(base: str, sql: str) -> None:
     conn.close()
 
 
-def _transactions(base: str) -> int:
+def _transactions(base: str, name: str) -> int:
     """Transactions the bench database has run (autocommit: one per SQL statement of a request)."""
     import psycopg2
 
     conn = psycopg2.connect(_db_url(base, "postgres"))
     with conn.cursor() as cur:
         cur.execute("SELECT pg_stat_force_next_flush()")
-        cur.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [DB_NAME])
+        cur.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s", [name])
         (n,) = cur.fetchone()
     conn.close()
     return n
@@ -212,7 +217,8 @@ def run(ctx) -> str:
         raise RuntimeError("wrk is missing: run scripts/system-deps.sh (Debian package wrk)")
     root = Path(ctx.root)
     python = str(root / ".venv" / "bin" / "python")
-    db_url = _db_url(ctx.database_url, DB_NAME)
+    db_name = _bench_db_name(ctx.database_url)
+    db_url = _db_url(ctx.database_url, db_name)
     scratch = Path(tempfile.mkdtemp(prefix="bench_board_", dir=ctx.scratch))
     env = {
         **os.environ,
@@ -224,8 +230,8 @@ def run(ctx) -> str:
         "LOG_LEVEL": "WARNING",
     }
     load_before = f"{os.getloadavg()[0]:.2f}"
-    _admin_sql(ctx.database_url, f"DROP DATABASE IF EXISTS {DB_NAME}")
-    _admin_sql(ctx.database_url, f"CREATE DATABASE {DB_NAME}")
+    _admin_sql(ctx.database_url, f"DROP DATABASE IF EXISTS {db_name}")
+    _admin_sql(ctx.database_url, f"CREATE DATABASE {db_name}")
     server = None
     try:
         manage = [python, str(root / "manage.py")]
@@ -265,16 +271,16 @@ def run(ctx) -> str:
         board_sql = 0
         for _ in range(ROUNDS):  # alternate, so drift on a shared machine hits both alike
             h = _wrk(base, hello, DURATION, scratch)
-            before = _transactions(ctx.database_url)
+            before = _transactions(ctx.database_url, db_name)
             b = _wrk(base, boards, DURATION, scratch)
             time.sleep(1.5)  # backends report their statistics about once a second
-            board_sql += _transactions(ctx.database_url) - before
+            board_sql += _transactions(ctx.database_url, db_name) - before
             rounds.append((h, b))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        _admin_sql(ctx.database_url, f"DROP DATABASE IF EXISTS {DB_NAME}")
+        _admin_sql(ctx.database_url, f"DROP DATABASE IF EXISTS {db_name}")
         shutil.rmtree(scratch, ignore_errors=True)
 
     hello_rps = sum(h["rps"] for h, _ in rounds) / len(rounds)

@@ -5,6 +5,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret-" + "x" * 30)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("PORTAL_SITE_URL", "http://127.0.0.1")
 
 from portal.settings.production import *  # noqa: E402, F403
 from portal.settings.production import CACHES  # noqa: E402

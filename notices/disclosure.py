@@ -444,6 +444,10 @@ def build_content(*, community: Community, month: dt.date, at: dt.datetime) -> d
             "ledger_hash": head_hash_at_month_end(community, end),
             "sections": sections,
         }
+        if at < end:
+            # Generated while the month runs: a draft, never the same content as the final sheet
+            # (only drafts carry the key, so final sheets hash as they always did).
+            content["draft"] = True
     # What the sections print is scrubbed; the committee's own phone is public and the ledger hash is
     # hex (its digit runs are not personal data; the sheet prints it in groups of 8).
     content["sections"] = _scrub_tree(content["sections"])
@@ -461,9 +465,10 @@ def disclosure_generate(
     """Generate (or find) the sheet of ``community`` for ``month``.
 
     Returns ``(disclosure, created)``. Identical content returns the stored version unchanged;
-    changed content stores version + 1. The community row is locked for the duration, so two
-    concurrent runs for one community serialise, and the unique (community, month, content_hash)
-    constraint backs that up.
+    changed content stores version + 1. Generated before the month ends (``at``), the sheet is a
+    draft, numbered among the drafts and never public; after, it is final. The community row is
+    locked for the duration, so two concurrent runs for one community serialise, and the unique
+    (community, month, is_final, content_hash) constraint backs that up.
     """
     from notices.pdf import render_disclosure_pdf
 
@@ -475,18 +480,20 @@ def disclosure_generate(
         community = Community.objects.select_for_update(no_key=True).get(pk=community.pk)
         content = build_content(community=community, month=month, at=at)
         digest = content_hash(content)
-        existing = MonthlyDisclosure.objects.filter(
-            community=community, month=month, content_hash=digest
-        ).first()
+        same_kind = MonthlyDisclosure.objects.filter(
+            community=community, month=month, is_final=not content.get("draft", False)
+        )
+        existing = same_kind.filter(content_hash=digest).first()
         if existing is not None:
             return existing, False
-        last = MonthlyDisclosure.objects.filter(community=community, month=month).order_by("-version").first()
+        last = same_kind.order_by("-version").first()
         version = (last.version + 1) if last else 1
         pdf_bytes, pages = render_disclosure_pdf(content, version=version, generated_at=at)
         disclosure = MonthlyDisclosure(
             community=community,
             month=month,
             version=version,
+            is_final=not content.get("draft", False),
             content_hash=digest,
             ledger_hash=content["ledger_hash"],
             pages=pages,
@@ -500,16 +507,16 @@ def disclosure_generate(
                 disclosure.save()
         except (IntegrityError, ValidationError) as e:
             disclosure.pdf.delete(save=False)
-            existing = MonthlyDisclosure.objects.filter(
-                community=community, month=month, content_hash=digest
-            ).first()
+            existing = same_kind.filter(content_hash=digest).first()
             if existing is not None:
                 return existing, False
             raise RuleViolation(_("月报保存失败，请稍后重试。")) from e
         except Exception:
             disclosure.pdf.delete(save=False)
             raise
-    log.info("disclosure %s %s v%s generated (%s)", community.slug, month, version, disclosure.pdf.name)
+    log.info(
+        "disclosure %s %s %s generated (%s)", community.slug, f"{month:%Y-%m}", disclosure.version_label, disclosure.pdf.name
+    )
     return disclosure, True
 
 
@@ -518,8 +525,11 @@ def disclosure_filename(disclosure: MonthlyDisclosure) -> str:
 
 
 def disclosures_latest(*, community: Community) -> list[MonthlyDisclosure]:
-    """The latest version of every month of ``community`` (newest month first), one query."""
-    rows = MonthlyDisclosure.objects.filter(community=community).order_by("-month", "-version")
+    """The latest final version of every month of ``community`` (newest month first), one query.
+
+    Drafts (generated before their month ended) are for staff only and never listed here.
+    """
+    rows = MonthlyDisclosure.objects.filter(community=community, is_final=True).order_by("-month", "-version")
     latest: dict[dt.date, MonthlyDisclosure] = {}
     for d in rows.defer("content_hash"):
         d.older = []

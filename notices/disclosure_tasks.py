@@ -1,8 +1,9 @@
 """Celery tasks of the monthly disclosure sheet; re-exported by ``notices.tasks`` (their names are
 ``notices.tasks.*`` so beat schedules and the admin refer to them there).
 
-Both are idempotent: ``disclosure_generate`` returns the stored version when the content is
-unchanged, so a task run twice, or late, stores one version.
+Both are idempotent: a generation job already finished is not run again, and
+``disclosure_generate`` returns the stored version when the content is unchanged, so a task run
+twice, or late, stores one version.
 """
 
 from __future__ import annotations
@@ -15,52 +16,54 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="notices.tasks.generate_disclosure_for")
-def generate_disclosure_for(community_id: int, month_iso: str, actor_id: int | None = None) -> dict:
-    """Generate one community's sheet for ``month_iso`` ("2026-10" or "2026-10-01")."""
-    from django.contrib.auth import get_user_model
+@shared_task(name="notices.tasks.run_disclosure_job")
+def run_disclosure_job(job_id: int) -> dict | None:
+    """Run one generation job (``notices.disclosure_jobs``); its outcome is recorded on the job."""
+    from notices.disclosure_jobs import disclosure_job_run
 
-    from committee.models import Community
-    from notices.disclosure import disclosure_generate, parse_month
-
-    month = parse_month(month_iso[:7])
-    if month is None:
-        raise ValueError(f"bad month {month_iso!r}")
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None:
-        log.warning("generate_disclosure_for: community %s is gone", community_id)
-        return {"community": community_id, "month": month_iso[:7], "skipped": "no community"}
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    sheet, created = disclosure_generate(community=community, month=month, actor=actor)
-    return {
-        "community": community.slug,
-        "month": f"{month:%Y-%m}",
-        "version": sheet.version,
-        "created": created,
-    }
+    job = disclosure_job_run(job_id=job_id)
+    if job is None:
+        return None
+    return {"job": job.pk, "state": job.state, "disclosure": job.disclosure_id, "error": job.error}
 
 
 @shared_task(name="notices.tasks.generate_monthly_disclosures")
 def generate_monthly_disclosures(month_iso: str | None = None) -> list[dict]:
-    """Beat, day 1 at 00:30 Asia/Shanghai: last month's sheet for every community.
+    """Beat, day 1 at 00:30 Asia/Shanghai: the final sheet of last month for every community.
 
-    One community failing does not stop the others; the failure is logged and re-raised at the end
-    so the task shows as failed and can be retried (the sheets already stored are kept).
+    Also finalises any earlier ended month that has only drafts (a month the task missed while the
+    machine was off). Each sheet is a generation job run here, so staff see it in the admin like
+    their own requests. One community failing does not stop the others; the failures are re-raised
+    at the end so the task shows as failed and can be retried (the sheets already stored are kept).
     """
     from committee.models import Community
-    from notices.disclosure import previous_month
+    from notices.disclosure import parse_month, previous_month
+    from notices.disclosure_jobs import disclosure_job_request, disclosure_job_run, months_to_finalise
+    from notices.models import DisclosureJob
 
-    today = timezone.localtime(timezone.now()).date()
-    month = month_iso[:7] if month_iso else f"{previous_month(today):%Y-%m}"
-    results, errors = [], []
-    for community_id in Community.objects.order_by("pk").values_list("pk", flat=True):
-        try:
-            results.append(generate_disclosure_for.run(community_id, month))
-        except Exception as e:  # keep going for the other communities
-            log.exception("monthly disclosure failed for community %s %s", community_id, month)
-            errors.append((community_id, e))
-    if errors:
-        raise RuntimeError(f"monthly disclosure failed for communities {[c for c, _ in errors]}") from errors[
-            0
-        ][1]
+    at = timezone.now()
+    last = parse_month(month_iso[:7]) if month_iso else previous_month(timezone.localtime(at).date())
+    if last is None:
+        raise ValueError(f"bad month {month_iso!r}")
+    results, failed = [], []
+    for community in Community.objects.order_by("pk"):
+        months = sorted({last, *months_to_finalise(community=community, at=at)})
+        for month in months:
+            job, _created = disclosure_job_request(
+                community=community, month=month, actor=None, at=at, enqueue=False
+            )
+            job = disclosure_job_run(job_id=job.pk) or job
+            result = {"community": community.slug, "month": f"{month:%Y-%m}", "state": job.state}
+            if job.state == DisclosureJob.State.DONE:
+                result.update(
+                    version=job.disclosure.version, final=job.disclosure.is_final, created=job.created_version
+                )
+            elif job.state == DisclosureJob.State.FAILED:
+                result["error"] = job.error
+                failed.append(f"{community.slug} {month:%Y-%m}")
+            results.append(result)
+    if failed:
+        raise RuntimeError(
+            f"monthly disclosure failed for {failed}: {[r.get('error') for r in results if 'error' in r]}"
+        )
     return results

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -47,7 +48,6 @@ try:
     CACHE_ERRORS: tuple[type[BaseException], ...] = (_RedisError, ConnectionError, TimeoutError)
 except ImportError:  # pragma: no cover - redis is a dependency
     CACHE_ERRORS = (ConnectionError, TimeoutError)
-
 
 
 # Alphanumeric, so it survives HTML escaping; swapped for the real token on every response.
@@ -280,6 +280,18 @@ def _respond(request: HttpRequest, entry: dict) -> HttpResponse:
 _PUBLIC_PATH = re.compile(r"^/c/(?P<slug>[-a-zA-Z0-9_]+)/")
 
 
+def _allowed_host(request: HttpRequest) -> bool:
+    """ALLOWED_HOSTS, checked as Django checks it: a hit must not answer a host a miss would refuse.
+
+    A refused host goes down the normal path, where ``CommonMiddleware`` answers 400.
+    """
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 class FetchFromBoardCacheMiddleware:
     """Answer a cached public page before the rest of the middleware runs.
 
@@ -288,7 +300,8 @@ class FetchFromBoardCacheMiddleware:
     URL resolution, so it costs about what a hello-world view costs. Only entries stored by
     :func:`serve` exist, so only the board's cacheable GET pages are ever answered here, with the
     same validity checks (community generation, window boundary); pages holding a form (they need a
-    per-visitor CSRF token) and every miss go down the normal path.
+    per-visitor CSRF token), requests for a host not in ``ALLOWED_HOSTS`` and every miss go down
+    the normal path.
     """
 
     def __init__(self, get_response):
@@ -297,7 +310,7 @@ class FetchFromBoardCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD"):
             match = _PUBLIC_PATH.match(request.path_info)
-            if match:
+            if match and _allowed_host(request):
                 response = self._hit(request, match["slug"])
                 if response is not None:
                     return response

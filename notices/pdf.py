@@ -89,6 +89,9 @@ def render_context(content: dict, *, version: int, generated_at: dt.datetime) ->
         "month_label": _month_label(content["month"]),
         "sections": sections,
         "version": version,
+        # Generated before the month ended: watermarked 草稿 on every page, never posted.
+        "draft": bool(content.get("draft")),
+        "drafted_at": timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M"),
         "posted_on": f"{posted.year}年{posted.month}月{posted.day}日",
         "ledger_hash": ledger_hash,
         "ledger_hash_grouped": group_hash(ledger_hash),
@@ -103,10 +106,13 @@ def render_html(content: dict, *, version: int, generated_at: dt.datetime) -> st
     ctx = render_context(content, version=version, generated_at=generated_at)
     with translation.override(settings.LANGUAGE_CODE):
         # Margin-box strings are built here: CSS strings cannot hold template tags safely.
-        ctx["css_top_left"] = css_string(
-            gettext("%(name)s · 居务公开月报 · %(month)s")
-            % {"name": ctx["community"]["name"], "month": ctx["month_label"]}
-        )
+        top_left = gettext("%(name)s · 居务公开月报 · %(month)s") % {
+            "name": ctx["community"]["name"],
+            "month": ctx["month_label"],
+        }
+        if ctx["draft"]:
+            top_left += " · " + gettext("草稿，不作公开")
+        ctx["css_top_left"] = css_string(top_left)
         # "第 %(page)s 页 共 %(pages)s 页" -> "第 " counter(page) " 页 共 " counter(pages) " 页"
         pages = css_string(gettext("第 %(page)s 页 共 %(pages)s 页") % {"page": "\0P", "pages": "\0T"})
         pages = pages.replace("\0P", '" counter(page) "').replace("\0T", '" counter(pages) "')

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 # The monthly disclosure sheet (h5). Kept in their own module; names are notices.tasks.*.
-from notices.disclosure_tasks import generate_disclosure_for, generate_monthly_disclosures  # noqa: F401
+from notices.disclosure_tasks import generate_monthly_disclosures, run_disclosure_job  # noqa: F401
 
 logger = logging.getLogger(__name__)
 BOUNDARY_BATCH = 500

@@ -207,7 +207,7 @@ def test_production_dependencies_alone_run_the_app(tmp_path):
     env.update(
         DJANGO_SETTINGS_MODULE="portal.settings.production", PORTAL_VAR_DIR=str(tmp_path / "var"),
         SECRET_KEY="build-only-" + "x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'build.sqlite3'}",
-        REDIS_URL="redis://localhost:6379/0",
+        REDIS_URL="redis://localhost:6379/0", PORTAL_SITE_URL="https://build.invalid",
     )
     python = str(venv / "bin" / "python")
     code = (

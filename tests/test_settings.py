@@ -40,7 +40,7 @@ from portal.celery import app
 db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "options": db.get("OPTIONS", {}),
-    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache": settings.CACHES["default"]["BACKEND"], "cache_dir": settings.CACHES["default"].get("LOCATION"),
     "broker": app.conf.broker_url, "backend": app.conf.result_backend,
     "broker_in": app.conf.broker_transport_options.get("data_folder_in"),
     "secret": settings.SECRET_KEY, "media": str(settings.MEDIA_ROOT),
@@ -59,6 +59,7 @@ def _production_env(tmp_path, **extra):
         ALLOWED_HOSTS="juwei.example.org",
         DATABASE_URL=os.environ["DATABASE_URL"],
         REDIS_URL=os.environ["REDIS_URL"],
+        PORTAL_SITE_URL="https://juwei.example.org",
         **extra,
     )
 
@@ -87,6 +88,33 @@ def test_production_refuses_embedded_database(tmp_path):
     assert "DATABASE_URL" in result.stderr
 
 
+def test_production_refuses_to_start_without_site_url(tmp_path):
+    """The PDF's QR code and verify link, feeds and emails need the public address: no guessing."""
+    env = _production_env(tmp_path)
+    del env["PORTAL_SITE_URL"]
+    result = _run(["manage.py", "check"], env)
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["juwei.example.org", "ftp://juwei.example.org", "https://"])
+def test_production_refuses_a_site_url_that_is_not_an_address(tmp_path, value):
+    result = _run(["manage.py", "check"], {**_production_env(tmp_path), "PORTAL_SITE_URL": value})
+    assert result.returncode != 0
+    assert "PORTAL_SITE_URL" in result.stderr and value in result.stderr
+
+
+def test_dev_site_url_is_the_address_make_run_serves_on(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings; print(settings.PORTAL_SITE_URL)"
+    env = _env(DJANGO_SETTINGS_MODULE="portal.settings.dev", PORTAL_VAR_DIR=str(tmp_path), PORT="8123")
+    env.pop("PORTAL_SITE_URL", None)
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "http://127.0.0.1:8123"
+    result = _run(["-c", code], {**env, "PORTAL_SITE_URL": "http://192.168.1.20:8123"})
+    assert result.stdout.strip().splitlines()[-1] == "http://192.168.1.20:8123"
+
+
 def test_production_security_settings(tmp_path):
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; print(json.dumps({"
@@ -108,7 +136,9 @@ def test_embedded_default_when_nothing_is_set(tmp_path):
     assert conf["engine"] == "django.db.backends.sqlite3"
     assert conf["name"] == str(tmp_path / "db.sqlite3")
     assert conf["options"]["transaction_mode"] == "IMMEDIATE"
-    assert conf["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Shared by web, worker, beat and commands (tests/test_shared_cache.py runs two processes).
+    assert conf["cache"] == "django.core.cache.backends.filebased.FileBasedCache"
+    assert conf["cache_dir"] == str(tmp_path / "cache")
     assert conf["broker"].startswith("filesystem://")
     assert conf["broker_in"] == str(tmp_path / "celery" / "out")
     assert (tmp_path / "celery" / "out").is_dir()

@@ -8,6 +8,7 @@ all three processes and their children are gone.
 
 import http.client
 import http.cookiejar
+import json
 import os
 import re
 import signal
@@ -174,13 +175,17 @@ def test_make_run_serves_board_and_admin_and_stops_on_ctrl_c(tmp_path):
         # A task sent through the embedded (file-system) broker is run by the stack's worker.
         send = subprocess.run(
             [sys.executable, "-c",
-             "import django; django.setup(); from portal.tasks import ping; "
-             "print(ping.delay().get(timeout=60)['database'])"],
+             "import django, json; django.setup(); from portal.tasks import ping; "
+             "print(json.dumps(ping.delay().get(timeout=60)))"],
             cwd=ROOT, env={**stack.env, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"},
             capture_output=True, text=True, timeout=120,
         )
         assert send.returncode == 0, send.stderr
-        assert send.stdout.strip().endswith(str(tmp_path / "var" / "db.sqlite3"))
+        pong = json.loads(send.stdout.strip().splitlines()[-1])
+        assert pong["database"] == str(tmp_path / "var" / "db.sqlite3")
+        # The worker prints the sheets' QR codes: they point where this demo serves (honcho gives
+        # the worker a PORT of its own, port + 100, which must not leak into the link).
+        assert pong["site_url"] == f"http://127.0.0.1:{port}"
         stack.wait_for(r"worker\.1\s+\|.*Task portal\.tasks\.ping\[[^\]]+\] succeeded", 30)
 
         pids = stack.pids()

@@ -116,7 +116,7 @@ def answer(community: Community, text: str) -> Answer | None:
         return None
     result = Answer(value=value)
     result.sheets = list(
-        MonthlyDisclosure.objects.filter(_hash_q("ledger_hash", value), community=community)
+        MonthlyDisclosure.objects.filter(_hash_q("ledger_hash", value), community=community, is_final=True)
         .only("community_id", "month", "version", "ledger_hash", "generated_at")
         .order_by("month", "version")
     )

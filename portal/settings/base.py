@@ -113,7 +113,17 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Embedded default: web, worker, beat and management commands are separate processes, and the
+    # board cache's generations must be the same for all of them (a posting published by the worker
+    # shows on the web server's next response). Files under var/ are shared; local memory is not.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            # Culling drops a third of the entries at random; keep it rare (board pages, generations).
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # --- Celery ------------------------------------------------------------------------------------
 CELERY_BROKER_DIR = VAR_DIR / "celery"
@@ -129,7 +139,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         # Exchange tables (pidbox, remote control); kombu's default is ./control in the CWD.
         "control_folder": str(CELERY_BROKER_DIR / "control"),
     }
-    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=f"file://{CELERY_BROKER_DIR / 'results'}")
+    CELERY_RESULT_BACKEND = env.str(
+        "CELERY_RESULT_BACKEND", default=f"file://{CELERY_BROKER_DIR / 'results'}"
+    )
 else:
     CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or CELERY_BROKER_URL)
 CELERY_TASK_ACKS_LATE = True

@@ -1,5 +1,9 @@
 """Production: everything from the environment, secure by default (passes ``check --deploy``)."""
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -8,6 +12,14 @@ DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 env.str("DATABASE_URL")
 env.str("REDIS_URL")
+# Printed in every monthly sheet's QR code and verify link, and in feeds and emails: a guessed
+# default (127.0.0.1) would put a dead link on paper.
+PORTAL_SITE_URL = env.str("PORTAL_SITE_URL")
+_site = urlsplit(PORTAL_SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.hostname:
+    raise ImproperlyConfigured(
+        f"PORTAL_SITE_URL must be the site's public address, e.g. https://juwei.example.org; got {PORTAL_SITE_URL!r}"
+    )
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Health checks come over plain HTTP from inside the container network.

@@ -130,7 +130,12 @@ def test_objection_form_gets_a_valid_csrf_token_on_a_cached_page(client, communi
         token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
         filed = strict.post(
             url,
-            {"name": "王小明", "phone": "13900001111", "body": "公示金额有误。", "csrfmiddlewaretoken": token},
+            {
+                "name": "王小明",
+                "phone": "13900001111",
+                "body": "公示金额有误。",
+                "csrfmiddlewaretoken": token,
+            },
         )
     assert filed.status_code == 302
     assert p.objections.count() == 1
@@ -199,3 +204,15 @@ def test_a_cache_hit_is_answered_before_sessions_and_csrf(client, community, dja
     assert second.content == first.content and second["ETag"] == first["ETag"]
     assert second["Content-Language"] == "zh-hans" and "Cookie" in second["Vary"]
     assert second["X-Frame-Options"] == "DENY"
+
+
+def test_a_cached_page_is_not_served_to_a_host_the_site_does_not_allow(client, community):
+    """The early middleware checks ALLOWED_HOSTS first: ``Host: evil.example`` gets the 400 a miss gets,
+    never the cached page (a cache poisoning or host-header probe must not see a 200)."""
+    posting(community, title="电梯检修通知", publish_at=TEN - dt.timedelta(days=1))
+    with time_machine.travel(TEN, tick=False):
+        assert board(client, community).status_code == 200  # now cached
+        evil = board(client, community, HTTP_HOST="evil.example")
+        assert evil.status_code == 400
+        assert "电梯检修通知" not in evil.content.decode()
+        assert board(client, community).status_code == 200  # the allowed host still gets the hit

@@ -1,7 +1,8 @@
 """``manage.py generate_disclosure --community <slug> --month YYYY-MM`` (or ``--all``).
 
 Generates the monthly disclosure sheet (居务公开月报) like the Celery task and the admin action do:
-identical content keeps the stored version ("unchanged"), changed content adds a version.
+identical content keeps the stored version ("unchanged"), changed content adds a version. The
+current month (not ended) gets a draft, which is not public.
 """
 
 from __future__ import annotations
@@ -46,11 +47,17 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"{c.slug} {first:%Y-%m}: {'；'.join(e.messages)}")
                 continue
+            # A month not yet ended gets a draft (not public), numbered apart from the final sheets.
+            label = (
+                f"v{sheet.version}"
+                if sheet.is_final
+                else f"draft {sheet.version} (not public until the month ends)"
+            )
             if created:
                 self.stdout.write(
-                    f"{c.slug} {first:%Y-%m}: created v{sheet.version} ({sheet.pages} pages) {sheet.pdf.name}"
+                    f"{c.slug} {first:%Y-%m}: created {label} ({sheet.pages} pages) {sheet.pdf.name}"
                 )
             else:
-                self.stdout.write(f"{c.slug} {first:%Y-%m}: unchanged v{sheet.version}")
+                self.stdout.write(f"{c.slug} {first:%Y-%m}: unchanged {label}")
         if failed:
             raise CommandError(f"{failed} 个社区生成失败")
