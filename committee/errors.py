@@ -19,6 +19,10 @@ class ScopeDenied(PermissionDenied):
     """The acting user may not touch this community's records."""
 
 
+class RoleDenied(PermissionDenied):
+    """The acting user's role does not allow this action (``committee.roles`` decides)."""
+
+
 def messages_of(error: ValidationError) -> list[str]:
     """The user-facing messages of any ValidationError (dict, list or single)."""
     return list(error.messages)

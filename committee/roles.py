@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
+from committee.errors import RoleDenied
+
 CHAIR = "主任"
 MEMBER = "委员"
 CASE_OFFICER = "专管员"
@@ -11,6 +13,10 @@ GROUP_LEADER = "居民组长"
 SUPERVISOR = "监督委员"
 STREET = "街道"
 ALL_ROLES = [CHAIR, MEMBER, CASE_OFFICER, GROUP_LEADER, SUPERVISOR, STREET]
+
+# Permissions the services check themselves, so the admin, a command and a task refuse alike.
+FILE_OBJECTION = "notices.file_objection"  # 监督委员 (and superusers)
+ANSWER_OBJECTION = "notices.change_objection"  # 主任, 委员
 
 PORTAL_APPS = ["committee", "elections", "affairs", "assistance", "notices"]
 # Models only superusers manage: accounts, the national holiday calendar, street offices.
@@ -48,8 +54,9 @@ def role_permissions() -> dict[str, list[Permission]]:
         MEMBER: _perms(everything - {"delete"} | {"release_posting"}, PORTAL_APPS),
         CASE_OFFICER: _perms(everything - {"delete"}, PORTAL_APPS, only=case_work) + _perms({"view"}, PORTAL_APPS),
         GROUP_LEADER: _perms({"add", "change", "view"}, ["committee"], only=registry) + _perms({"view"}, PORTAL_APPS),
-        # Supervisors read everything and file objections (the notices app grants that permission).
-        SUPERVISOR: _perms({"view", "add_objection", "change_objection"}, PORTAL_APPS),
+        # Supervisors read everything and file objections from the admin (file_objection). Answering
+        # an objection (change_objection) belongs to the committee, never to its overseers.
+        SUPERVISOR: _perms({"view", "file_objection"}, PORTAL_APPS),
         STREET: _perms({"view"}, PORTAL_APPS),
     }
 
@@ -69,3 +76,12 @@ def roles_sync() -> None:
 
 def user_roles(user) -> set[str]:
     return set(user.groups.values_list("name", flat=True))
+
+
+def require_permission(user, permission: str, message) -> None:
+    """Refuse ``user`` (a :class:`RoleDenied` with ``message``) unless a role grants ``permission``.
+
+    ``user=None`` is a system job (imports, the demo seed, Celery) and is never refused.
+    """
+    if user is not None and not user.has_perm(permission):
+        raise RoleDenied(message)
