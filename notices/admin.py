@@ -122,7 +122,9 @@ class PostingDraftForm(EditableBodyMixin, forms.ModelForm):
         data = super().clean()
         publish_at, expire_at, days = data.get("publish_at"), data.get("expire_at"), data.get("working_days")
         if publish_at and days:
-            end, years = services.working_days_end(publish_at, days)
+            community = data.get("community")
+            community_id = community.pk if community is not None else self.instance.community_id
+            end, years = services.working_days_end(publish_at, days, community_id=community_id)
             self.calendar_warning = services.calendar_warning(years)
             if expire_at and expire_at != end:
                 self.add_error(

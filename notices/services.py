@@ -50,14 +50,17 @@ DRAFT_FIELDS = VERSION_FIELDS
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def working_days_end(publish_at: dt.datetime, working_days: int) -> tuple[dt.datetime, set[int]]:
+def working_days_end(
+    publish_at: dt.datetime, working_days: int, *, community_id: int | None = None
+) -> tuple[dt.datetime, set[int]]:
     """End of the ``working_days``-th working day after ``publish_at``'s local (Asia/Shanghai) day.
 
     Returns the instant (local midnight after that day) and the years whose official holiday
-    schedule is not loaded (Monday-Friday was assumed there; the user must be warned).
+    schedule is not loaded (Monday-Friday was assumed there; the user must be warned). The
+    community's own entered holidays count (``committee.workdays``).
     """
     start = timezone.localtime(publish_at, LOCAL_TZ).date()
-    result = add_working_days_detailed(start, working_days)
+    result = add_working_days_detailed(start, working_days, community_id=community_id)
     end = dt.datetime.combine(result.date + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL_TZ)
     return end, set(result.unofficial_years)
 
@@ -87,7 +90,7 @@ def _apply_window(posting: Posting) -> None:
     posting.unofficial_years = set()
     if posting.working_days:
         posting.expire_at, posting.unofficial_years = working_days_end(
-            posting.publish_at, posting.working_days
+            posting.publish_at, posting.working_days, community_id=posting.community_id
         )
     posting.calendar_warning = calendar_warning(posting.unofficial_years)
     if posting.expire_at is not None and posting.expire_at <= posting.publish_at:

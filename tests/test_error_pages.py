@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from committee.errors import ScopeDenied
 from portal.views import permission_denied, server_error
@@ -98,6 +99,8 @@ def test_error_pages_follow_the_language(client):
         f.staff_user(communities=[community], role="街道", street_office=community.street_office)
     )
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("admin:notices_posting_withdraw", args=[posting.pk]))
+    # The middleware activates English for this thread; restore Chinese for the tests after this one.
+    with translation.override("zh-hans"):
+        response = client.get(reverse("admin:notices_posting_withdraw", args=[posting.pk]))
     assert response.status_code == 403
     assert "Access denied" in response.content.decode()
