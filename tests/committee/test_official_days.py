@@ -149,3 +149,15 @@ def test_chair_deletes_a_wrong_entry_and_the_history_keeps_it(client, chair, hom
     assert not OfficialDay.objects.exists()
     last = OfficialDay.history.filter(id=day.pk).order_by("-history_date").first()
     assert (last.history_type, last.history_user) == ("-", chair)
+
+
+def test_delete_selected_action_goes_through_the_service(client, chair, home):
+    mine = services.official_day_save(actor=chair, community=home, date=D(2027, 4, 5), is_working_day=False)
+    client.force_login(chair)
+    response = client.post(
+        reverse("admin:committee_officialday_changelist"),
+        {"action": "delete_selected", "_selected_action": [mine.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not OfficialDay.objects.exists()
+    assert OfficialDay.history.filter(id=mine.pk, history_type="-").get().history_user == chair
