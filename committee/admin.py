@@ -1,8 +1,9 @@
 """Staff interface of the committee registry (Django admin, in Chinese).
 
-Every admin here is scoped by :class:`committee.admin_base.CommunityScopedAdmin` except the few
-superuser-only ones (accounts, the national holiday calendar). Governed workflows (captains,
-move-outs) go through ``committee.services``.
+Every admin here is scoped by :class:`committee.admin_base.CommunityScopedAdmin`; national holiday
+days and staff accounts add their own rules on top (superusers only for national days; the 主任
+manages the accounts of their communities, ``committee.admin_accounts``). Governed workflows
+(captains, move-outs, holiday entries) go through ``committee.services``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
@@ -21,12 +21,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from committee import (
+    admin_accounts,  # noqa: F401  (registers the staff accounts and their change log)
+    services,
+)
 from committee import captains as captain_rules
-from committee import services
 from committee.admin_base import (
     CommunityScopedAdmin,
     CommunityScopedTabularInline,
-    SuperuserOnlyAdmin,
     register_community_path,
     run_service_on_each,
 )
@@ -47,13 +49,13 @@ from committee.models import (
     Representative,
     Resident,
     ResidentsGroup,
-    StaffProfile,
     StreetOffice,
     SupervisionMember,
     User,
 )
-from committee.selectors import supervision_conflict
+from committee.selectors import community_ids_for_user, supervision_conflict
 from committee.windows import posted_until
+from committee.workdays import library_years
 
 # Foreign keys to users (released_by, answered_by, ...) offer only colleagues of one's communities.
 register_community_path(User, "staff_profile__communities")
@@ -130,16 +132,91 @@ class CommunityAdmin(ScopedHistoryAdmin):
         return request.user.is_superuser
 
 
+class OfficialDayForm(forms.ModelForm):
+    class Meta:
+        model = OfficialDay
+        fields = ["community", "date", "is_working_day", "name"]
+
+
 @admin.register(OfficialDay)
-class OfficialDayAdmin(SuperuserOnlyAdmin, SimpleHistoryAdmin):
-    list_display = ["date", "weekday", "is_working_day", "name"]
-    list_filter = ["is_working_day"]
+class OfficialDayAdmin(ScopedHistoryAdmin):
+    """The holiday calendar: national days (superusers) and each community's own (its 主任).
+
+    Everyone sees the national days and their communities' days; a chair adds and changes their
+    communities' days only (``committee.services.official_day_save``).
+    """
+
+    community_field = "community"
+    form = OfficialDayForm
+    list_display = ["date", "weekday", "is_working_day", "name", "scope"]
+    list_filter = ["is_working_day", "community"]
+    list_select_related = ["community"]
     search_fields = ["name"]
     date_hierarchy = "date"
+    change_list_template = "admin/committee/officialday/change_list.html"
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        ids = community_ids_for_user(request.user)
+        if ids is None:
+            return qs
+        return qs.filter(Q(community__isnull=True) | Q(community__in=ids))
+
+    def get_search_results(self, request, queryset, search_term):
+        # National days belong to no community; the generic re-scoping would drop them.
+        return admin.ModelAdmin.get_search_results(self, request, queryset, search_term)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    @staticmethod
+    def _may_edit(request, obj) -> bool:
+        return obj is None or obj.community_id is not None or request.user.is_superuser
+
+    def changelist_view(self, request, extra_context=None):
+        first, last = library_years()
+        extra_context = {**(extra_context or {}), "library_first": first, "library_last": last}
+        return super().changelist_view(request, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        field = form.base_fields.get("community")
+        if field is not None and not request.user.is_superuser:
+            field.required = True
+            field.empty_label = None
+            field.help_text = _("只用于所选社区，并优先于全国安排；全国安排由系统管理员录入。")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        saved = services.official_day_save(
+            actor=request.user,
+            day=obj if change else None,
+            community=data.get("community"),
+            date=data["date"],
+            is_working_day=data.get("is_working_day", False),
+            name=data.get("name", ""),
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request, obj):
+        services.official_day_delete(actor=request.user, day=obj)
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            services.official_day_delete(actor=request.user, day=day)
 
     @admin.display(description=_("星期"))
     def weekday(self, obj):
         return [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")][obj.date.weekday()]
+
+    @admin.display(description=_("适用范围"), ordering="community__name")
+    def scope(self, obj):
+        return obj.community.name if obj.community_id else gettext("全国")
 
 
 # --- Groups, buildings, households, residents ---------------------------------------------------------
@@ -798,43 +875,3 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
             gettext("已否决%(n)d项提名。"),
         )
 
-
-# --- Accounts (superusers only) ------------------------------------------------------------------------
-
-
-class StaffProfileInline(admin.StackedInline):
-    model = StaffProfile
-    can_delete = False
-    fields = ["communities", "street_office", "title", "resident"]
-    filter_horizontal = ["communities"]
-    raw_id_fields = ["resident"]
-
-
-@admin.register(User)
-class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
-    list_display = ["username", "full_name", "phone", "roles", "is_active", "is_superuser", "last_login"]
-    list_filter = ["is_active", "is_superuser", "groups"]
-    search_fields = ["username", "full_name", "phone"]
-    inlines = [StaffProfileInline]
-    fieldsets = [
-        (None, {"fields": ["username", "password"]}),
-        (_("个人信息"), {"fields": ["full_name", "phone", "email"]}),
-        (_("角色与权限"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        (_("重要日期"), {"fields": ["last_login", "date_joined"]}),
-    ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "full_name", "password1", "password2"]}),
-        (_("角色"), {"fields": ["is_staff", "groups"]}),
-    ]
-    filter_horizontal = ["groups"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
-
-    @admin.display(description=_("角色"))
-    def roles(self, obj):
-        return "、".join(g.name for g in obj.groups.all())
-
-
-# Import-time guard used by the scoping tests: these admins are deliberately not community-scoped.
-SUPERUSER_ONLY_ADMINS = (OfficialDayAdmin, UserAdmin)

@@ -32,7 +32,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committee.errors import RuleViolation
+from committee.errors import RuleViolation, ScopeDenied
 from committee.models import Community
 from committee.selectors import communities_for_user, community_ids_for_user
 
@@ -320,7 +320,7 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         ids = community_ids_for_user(request.user)
         community_id = community_id_of(obj, self.get_community_path()) if ids is not None else None
         if ids is not None and community_id is not None and community_id not in ids:
-            raise PermissionDenied(gettext("该记录属于您无权管理的社区。"))
+            raise ScopeDenied(gettext("该记录属于您无权管理的社区。"))
         super().save_model(request, obj, form, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -186,7 +186,7 @@ def plan_posting(*, rows: list[BuildingCaptain], at: dt.datetime) -> CaptainsPos
 
     community = rows[0].community
     days = community.rules.captain_posting_working_days
-    ends_at, unofficial = working_days_end(at, days)
+    ends_at, unofficial = working_days_end(at, days, community_id=community.pk)
     rows = sorted(rows, key=lambda c: (building_sort_key(c.building.name), c.nominated_on, c.pk))
     by_building: dict[int, list[BuildingCaptain]] = defaultdict(list)
     for c in rows:

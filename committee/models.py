@@ -211,12 +211,26 @@ class CommunityRules(models.Model):
 
 
 class OfficialDay(models.Model):
-    """A holiday or adjusted working day entered by staff from the State Council's schedule.
+    """A holiday or adjusted working day entered by staff from the official schedule.
 
-    Entered days win over the ``chinese_calendar`` package (DOMAIN.md).
+    Entered days win over the ``chinese_calendar`` package (DOMAIN.md). The State Council's
+    schedule is national, but a day entered by one community's chair must not move the deadlines
+    of every other community, and some places add their own days (provinces and autonomous regions
+    set local holidays). So a day is either national (``community`` empty, entered by a superuser)
+    or one community's (entered by its 主任); for that community its own entry wins over a national
+    one for the same date, which wins over the library (``committee.workdays``).
     """
 
-    date = models.DateField(_("日期"), unique=True)
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="official_days",
+        verbose_name=_("适用社区"),
+        help_text=_("留空为全国安排（仅系统管理员可录入）；选择社区则只用于该社区，并优先于全国安排"),
+    )
+    date = models.DateField(_("日期"))
     is_working_day = models.BooleanField(_("是否上班"), help_text=_("节假日不勾选；调休上班日勾选"))
     name = models.CharField(_("说明"), max_length=50, blank=True, help_text=_("如：春节、国庆节调休上班"))
     history = HistoricalRecords()
@@ -224,7 +238,21 @@ class OfficialDay(models.Model):
     class Meta:
         verbose_name = _("法定节假日与调休")
         verbose_name_plural = _("法定节假日与调休")
-        ordering = ["date"]
+        ordering = ["date", "community_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "date"],
+                name="official_day_once_per_community",
+                violation_error_message=_("该社区已录入这一天的安排，请修改原记录。"),
+            ),
+            # NULLs are distinct in a unique index: national days need their own constraint.
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(community__isnull=True),
+                name="official_day_once_nationally",
+                violation_error_message=_("全国安排中已有这一天，请修改原记录。"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
@@ -787,6 +815,38 @@ class SupervisionMember(models.Model):
             problem = supervision_conflict(resident=self.resident, term=self.term)
             if problem:
                 raise ValidationError({"resident": problem})
+
+
+class AccountEvent(models.Model):
+    """账号变更记录: who created, changed, reset or deactivated a staff account, and what changed.
+
+    Written only by ``committee.accounts`` (one row per change, never edited). Accounts carry no
+    simple-history: every login would add a row, and old password hashes would be kept. Passwords
+    are never recorded here, only that one was set and by whom.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("创建账号")
+        CHANGE = "change", _("修改账号")
+        PASSWORD = "password", _("重置密码")
+        DEACTIVATE = "deactivate", _("停用账号")
+        ACTIVATE = "activate", _("恢复启用")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_events", verbose_name=_("账号"))
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    detail = models.TextField(_("变更内容"), blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("账号变更记录")
+        verbose_name_plural = _("账号变更记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_action_display()}"
 
 
 class StaffProfile(models.Model):

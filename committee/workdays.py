@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.db.models import F, Q
 
 
 @dataclass
@@ -26,17 +27,31 @@ class WorkdayResult:
         return not self.unofficial_years
 
 
-def _overrides(start: dt.date, end: dt.date) -> tuple[dict[dt.date, bool], set[int]]:
+def _overrides(start: dt.date, end: dt.date, community_id: int | None) -> tuple[dict[dt.date, bool], set[int]]:
+    """Entered days in the span: national ones, then the community's own (which win)."""
     from committee.models import OfficialDay
 
-    rows = OfficialDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_working_day")
-    days = dict(rows)
+    applies = (Q(community__isnull=True) | Q(community_id=community_id)) if community_id else Q(community__isnull=True)
+    rows = (
+        OfficialDay.objects.filter(applies, date__gte=start, date__lte=end)
+        .order_by(F("community_id").asc(nulls_first=True))
+        .values_list("date", "is_working_day")
+    )
+    days = dict(rows)  # later rows (the community's) overwrite national ones
     years = set(
-        OfficialDay.objects.filter(date__year__gte=start.year, date__year__lte=end.year)
+        OfficialDay.objects.filter(applies, date__year__gte=start.year, date__year__lte=end.year)
         .values_list("date__year", flat=True)
         .distinct()
     )
     return days, years
+
+
+def library_years() -> tuple[int, int]:
+    """The first and last year the installed ``chinese_calendar`` knows (shown to staff)."""
+    from chinese_calendar.constants import holidays
+
+    years = [d.year for d in holidays]
+    return min(years), max(years)
 
 
 def _library_says(day: dt.date) -> bool | None:
@@ -49,9 +64,9 @@ def _library_says(day: dt.date) -> bool | None:
 class WorkdayCalendar:
     """Answers "is this a working day" for a span, with one query for staff-entered days."""
 
-    def __init__(self, start: dt.date, end: dt.date):
+    def __init__(self, start: dt.date, end: dt.date, *, community_id: int | None = None):
         self.start, self.end = start, end
-        self.overrides, self.entered_years = _overrides(start, end)
+        self.overrides, self.entered_years = _overrides(start, end, community_id)
         self.unofficial_years: set[int] = set()
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -65,10 +80,11 @@ class WorkdayCalendar:
         return day.weekday() < 5
 
 
-def add_working_days_detailed(start: dt.date, n: int) -> WorkdayResult:
+def add_working_days_detailed(start: dt.date, n: int, *, community_id: int | None = None) -> WorkdayResult:
     """The date ``n`` working days after ``start`` (``start`` itself is not counted).
 
-    ``n == 0`` returns ``start``. Negative ``n`` counts backwards.
+    ``n == 0`` returns ``start``. Negative ``n`` counts backwards. With ``community_id``, that
+    community's entered days count too (and win over national ones).
     """
     if n == 0:
         return WorkdayResult(start)
@@ -76,7 +92,7 @@ def add_working_days_detailed(start: dt.date, n: int) -> WorkdayResult:
     # A generous span: even Spring Festival weeks never need more than 3 calendar days a working day.
     span = abs(n) * 3 + 20
     lo, hi = (start, start + dt.timedelta(days=span)) if step > 0 else (start - dt.timedelta(days=span), start)
-    cal = WorkdayCalendar(lo, hi)
+    cal = WorkdayCalendar(lo, hi, community_id=community_id)
     day, left = start, abs(n)
     while left:
         day += dt.timedelta(days=step)
@@ -85,15 +101,15 @@ def add_working_days_detailed(start: dt.date, n: int) -> WorkdayResult:
     return WorkdayResult(day, cal.unofficial_years)
 
 
-def add_working_days(start: dt.date, n: int) -> dt.date:
-    return add_working_days_detailed(start, n).date
+def add_working_days(start: dt.date, n: int, *, community_id: int | None = None) -> dt.date:
+    return add_working_days_detailed(start, n, community_id=community_id).date
 
 
-def is_working_day(day: dt.date) -> bool:
-    return WorkdayCalendar(day, day).is_working_day(day)
+def is_working_day(day: dt.date, *, community_id: int | None = None) -> bool:
+    return WorkdayCalendar(day, day, community_id=community_id).is_working_day(day)
 
 
-def calendar_is_official(day: dt.date) -> bool:
-    cal = WorkdayCalendar(day, day)
+def calendar_is_official(day: dt.date, *, community_id: int | None = None) -> bool:
+    cal = WorkdayCalendar(day, day, community_id=community_id)
     cal.is_working_day(day)
     return not cal.unofficial_years

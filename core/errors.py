@@ -17,3 +17,7 @@ class RuleViolation(ValidationError):
 
 class ScopeDenied(PermissionDenied):
     """The acting user may not touch this community's records."""
+
+
+class RoleDenied(PermissionDenied):
+    """The acting user's role does not allow this action (the roles module decides)."""

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from committee import roles
 from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
@@ -43,6 +44,11 @@ DATETIME_HELP = _("北京时间")
 
 def can_release(request) -> bool:
     return request.user.has_perm(RELEASE_PERMISSION)
+
+
+def can_file_objection(request, posting: Posting) -> bool:
+    """A supervisor (监督委员) may object to any released posting (see the service's docstring)."""
+    return posting.is_released and request.user.has_perm(roles.FILE_OBJECTION)
 
 
 def posting_status(posting: Posting, at) -> str:
@@ -117,7 +123,9 @@ class PostingDraftForm(EditableBodyMixin, forms.ModelForm):
         data = super().clean()
         publish_at, expire_at, days = data.get("publish_at"), data.get("expire_at"), data.get("working_days")
         if publish_at and days:
-            end, years = services.working_days_end(publish_at, days)
+            community = data.get("community")
+            community_id = community.pk if community is not None else self.instance.community_id
+            end, years = services.working_days_end(publish_at, days, community_id=community_id)
             self.calendar_warning = services.calendar_warning(years)
             if expire_at and expire_at != end:
                 self.add_error(
@@ -158,6 +166,15 @@ class NewVersionForm(EditableBodyMixin, forms.ModelForm):
         help_texts = {"working_days": _("从更正版本发布之日起重新计算；留空则使用下面的公开结束时间。")}
 
     clean_body = PostingDraftForm.clean_body
+
+
+class SupervisorObjectionForm(forms.Form):
+    body = forms.CharField(
+        label=_("异议内容"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        help_text=_("写明哪一处有问题、依据是什么。居委会答复后，答复显示在本事项的“异议”中。"),
+    )
 
 
 class AttachmentUploadForm(forms.ModelForm):
@@ -240,9 +257,12 @@ class ObjectionInline(CommunityScopedTabularInline):
     form = ObjectionAnswerForm
     extra = 0
     can_delete = False
-    fields = ["filed_at", "name", "phone", "body", "status", "answer", "upheld", "answered_at"]
-    readonly_fields = ["filed_at", "name", "phone", "body", "status", "answered_at"]
+    fields = ["filed_at", "name", "filed_by", "phone", "body", "status", "answer", "upheld", "answered_at"]
+    readonly_fields = ["filed_at", "name", "filed_by", "phone", "body", "status", "answered_at"]
     verbose_name_plural = _("异议（在此答复；答复后不可修改）")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("filed_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -481,6 +501,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         at = timezone.now()
         context["posting_actions"] = allowed_actions(obj, request, at) if obj is not None else []
+        context["can_file_objection"] = obj is not None and can_file_objection(request, obj)
         if obj is not None and obj.is_released:
             context["show_save"] = context["show_save_and_continue"] = bool(
                 obj.objections.filter(status=Objection.Status.PENDING).exists()
@@ -497,6 +518,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             path("<int:pk>/publish-now/", wrap(self.publish_now_view), name="notices_posting_publish_now"),
             path("<int:pk>/withdraw/", wrap(self.withdraw_view), name="notices_posting_withdraw"),
             path("<int:pk>/new-version/", wrap(self.new_version_view), name="notices_posting_new_version"),
+            path("<int:pk>/object/", wrap(self.file_objection_view), name="notices_posting_file_objection"),
         ] + super().get_urls()
 
     def _get_for_action(self, request, pk: int, action: str) -> Posting:
@@ -637,6 +659,34 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/notices/posting/new_version.html", context)
 
+    def file_objection_view(self, request: HttpRequest, pk: int):
+        """A supervisor's objection to this posting, recorded with their account."""
+        obj = self.get_queryset(request).filter(pk=pk).first()
+        if obj is None:
+            from django.http import Http404
+
+            raise Http404
+        if not can_file_objection(request, obj):
+            raise PermissionDenied
+        form = SupervisorObjectionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.objection_file_by_supervisor(obj, actor=request.user, body=form.cleaned_data["body"])
+            except RuleViolation as e:
+                form.add_error(None, e)
+            else:
+                messages.success(request, gettext("已提出异议，等待居委会答复。答复后显示在本页的“异议”中。"))
+                return HttpResponseRedirect(self._change_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": gettext("提出异议"),
+            "form": form,
+            "status": posting_status(obj, timezone.now()),
+        }
+        return TemplateResponse(request, "admin/notices/posting/file_objection.html", context)
+
     # -- list actions -----------------------------------------------------------------------------
 
     def get_actions(self, request):
@@ -689,15 +739,16 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     community_field = "posting__community"
     form = ObjectionAnswerForm
-    list_display = ["posting", "filed_at", "name", "status", "upheld", "answered_at"]
+    list_display = ["posting", "filed_at", "name", "filed_by", "status", "upheld", "answered_at"]
     list_filter = ["status", "posting__community"]
-    list_select_related = ["posting"]
+    list_select_related = ["posting", "filed_by"]
     search_fields = ["posting__title", "name"]
     ordering = ["status", "filed_at"]
     fields = [
         "posting",
         "filed_at",
         "name",
+        "filed_by",
         "phone",
         "body",
         "status",
@@ -706,10 +757,21 @@ class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         "answered_at",
         "answered_by",
     ]
-    readonly_fields = ["posting", "filed_at", "name", "phone", "body", "status", "answered_at", "answered_by"]
+    readonly_fields = [
+        "posting",
+        "filed_at",
+        "name",
+        "filed_by",
+        "phone",
+        "body",
+        "status",
+        "answered_at",
+        "answered_by",
+    ]
 
     def has_add_permission(self, request):
-        return False  # residents file objections on the public board
+        # Residents file on the public board; supervisors with the "提出异议" button of a posting.
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -202,7 +202,13 @@ class Attachment(models.Model):
 
 
 class Objection(models.Model):
-    """异议: a real-name objection filed during a posting's objection window."""
+    """异议: a real-name objection.
+
+    Residents file on the public board during a posting's objection window, with a phone number.
+    A supervisor (监督委员) files from the admin on any released posting (see
+    ``notices.services.objection_file_by_supervisor``); ``filed_by`` is their account, which names
+    them, so no phone is needed.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待答复")
@@ -210,9 +216,18 @@ class Objection(models.Model):
 
     posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公开事项"))
     name = models.CharField(_("异议人姓名"), max_length=50)
-    phone = models.CharField(_("联系电话"), max_length=20, validators=[validate_phone])
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     body = models.TextField(_("异议内容"), max_length=2000)
     filed_at = models.DateTimeField(_("提出时间"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提出人账号"),
+        help_text=_("监督委员在工作台提出的异议记录其账号；居民在公开栏提出的为空"),
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     answer = models.TextField(_("答复"), blank=True)
     upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
@@ -230,8 +245,13 @@ class Objection(models.Model):
             models.CheckConstraint(
                 condition=Q(status="pending") | (Q(answered_at__isnull=False) & ~Q(answer="")),
                 name="objection_answered_has_answer",
-            )
+            ),
+            # Someone must be reachable: a resident by phone, a supervisor through their account.
+            models.CheckConstraint(
+                condition=~Q(phone="") | Q(filed_by__isnull=False), name="objection_has_contact"
+            ),
         ]
+        permissions = [("file_objection", _("可以以监督委员身份对公开事项提出异议"))]
 
     def __str__(self) -> str:
         return str(_("对“%(title)s”的异议") % {"title": self.posting.title})

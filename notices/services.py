@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee import roles
 from committee.errors import RuleViolation
 from committee.idnumbers import validate_phone
 from committee.models import Community, User
@@ -51,14 +52,17 @@ DRAFT_FIELDS = VERSION_FIELDS
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def working_days_end(publish_at: dt.datetime, working_days: int) -> tuple[dt.datetime, set[int]]:
+def working_days_end(
+    publish_at: dt.datetime, working_days: int, *, community_id: int | None = None
+) -> tuple[dt.datetime, set[int]]:
     """End of the ``working_days``-th working day after ``publish_at``'s local (Asia/Shanghai) day.
 
     Returns the instant (local midnight after that day) and the years whose official holiday
-    schedule is not loaded (Monday-Friday was assumed there; the user must be warned).
+    schedule is not loaded (Monday-Friday was assumed there; the user must be warned). The
+    community's own entered holidays count (``committee.workdays``).
     """
     start = timezone.localtime(publish_at, LOCAL_TZ).date()
-    result = add_working_days_detailed(start, working_days)
+    result = add_working_days_detailed(start, working_days, community_id=community_id)
     end = dt.datetime.combine(result.date + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL_TZ)
     return end, set(result.unofficial_years)
 
@@ -88,7 +92,7 @@ def _apply_window(posting: Posting) -> None:
     posting.unofficial_years = set()
     if posting.working_days:
         posting.expire_at, posting.unofficial_years = working_days_end(
-            posting.publish_at, posting.working_days
+            posting.publish_at, posting.working_days, community_id=posting.community_id
         )
     posting.calendar_warning = calendar_warning(posting.unofficial_years)
     if posting.expire_at is not None and posting.expire_at <= posting.publish_at:
@@ -423,11 +427,62 @@ def objection_file(posting: Posting, *, name: str, phone: str, body: str, at: dt
 
 
 @transaction.atomic
+def objection_file_by_supervisor(
+    posting: Posting, *, actor: User, body: str, at: dt.datetime | None = None
+) -> Objection:
+    """A supervisor's (监督委员) objection, filed from the admin and recorded as theirs.
+
+    DOMAIN.md: the supervision committee "may object to any posting". We read "any" literally: every
+    released posting of the supervisor's communities, whether or not it opened an objection window
+    to residents, before it goes public, during it, after its window ended, and also a withdrawn or
+    corrected version. The residents' window exists so that a list (a roll, a hardship case) can be
+    settled on time; supervision oversees the committee's conduct, which is often checked only
+    afterwards (a finance posting against the month's books, a withdrawal that should not have
+    happened), so a window would shield exactly what supervisors are there to see. The objection
+    then waits for the committee's answer like a resident's (it is counted on the board, in the
+    daily reminder, and it holds up confirming a building captain until answered). Drafts are
+    refused: nothing has been decided or published yet.
+    """
+    at = at or timezone.now()
+    roles.require_permission(actor, roles.FILE_OBJECTION, _("只有监督委员可以在工作台提出异议。"))
+    # The row lock also serialises two clicks on the same form (see the duplicate check below).
+    posting = Posting.objects.select_for_update(no_key=True).get(pk=posting.pk)
+    check_scope(actor, posting.community_id)
+    if not posting.is_released:
+        raise RuleViolation(_("草稿尚未发布，不能提出异议。"))
+    body = (body or "").strip()
+    if not body:
+        raise RuleViolation({"body": [_("请填写异议内容。")]})
+    if len(body) > 2000:
+        raise RuleViolation({"body": [_("异议内容不能超过2000字。")]})
+    if Objection.objects.filter(
+        posting=posting, filed_by=actor, body=body, status=Objection.Status.PENDING
+    ).exists():
+        raise RuleViolation(_("您已对该事项提出过相同的异议，正在等待答复。"))
+    objection = Objection(
+        posting=posting,
+        name=(actor.full_name or actor.get_username())[:50],
+        phone="",
+        body=body,
+        filed_at=at,
+        filed_by=actor,
+    )
+    save_governed(objection, actor=actor, reason=_("监督委员提出异议"))
+    _bump_on_commit(posting.community_id)
+    return objection
+
+
+@transaction.atomic
 def objection_answer(
     objection: Objection, *, actor: User | None, answer: str, upheld: bool | None, at: dt.datetime | None = None
 ) -> Objection:
-    """Staff answer an objection (once; the answer is part of the public count)."""
+    """Staff answer an objection (once; the answer is part of the public count).
+
+    Answering is the committee's: a role without ``change_objection`` (a supervisor, who objects
+    but must not settle objections) is refused.
+    """
     at = at or timezone.now()
+    roles.require_permission(actor, roles.ANSWER_OBJECTION, _("只有居委会成员可以答复异议。"))
     objection = Objection.objects.select_for_update().select_related("posting").get(pk=objection.pk)
     check_scope(actor, objection.posting.community_id)
     if objection.status == Objection.Status.ANSWERED:

@@ -22,5 +22,9 @@ urlpatterns = [
     path("lang/<str:code>/", switch_language, name="switch_language"),
     path("", include("notices.urls")),
 ]
+# Chinese error pages in the portal's look (inside the admin's frame for staff on admin pages).
+handler403 = "portal.views.permission_denied"
+handler500 = "portal.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -36,7 +36,7 @@ def test_every_committee_page_renders_for_a_chair(chair_client, community, house
     term = f.CommitteeTermFactory(community=community)
     f.CommitteeSeatFactory(term=term, resident=r)
     for model, _a in admin.site._registry.items():
-        if model._meta.app_label != "committee" or model in (cm.User, cm.OfficialDay):
+        if model._meta.app_label != "committee":
             continue
         info = f"admin:committee_{model._meta.model_name}"
         assert chair_client.get(reverse(f"{info}_changelist")).status_code == 200, model
@@ -224,14 +224,21 @@ def test_move_out_action_calls_the_service(chair_client, household):
     assert r.history.latest().history_change_reason == "迁出"
 
 
-def test_staff_cannot_reach_user_admin(chair_client):
-    assert chair_client.get(reverse("admin:committee_user_changelist")).status_code == 403
-    assert chair_client.get(reverse("admin:committee_officialday_add")).status_code == 403
+def test_only_the_chair_reaches_accounts_and_only_superusers_enter_national_days(client, community):
+    for role in ("委员", "专管员", "居民组长", "监督委员"):
+        client.force_login(f.staff_user(communities=[community], role=role))
+        assert client.get(reverse("admin:committee_user_changelist")).status_code == 403, role
+        assert client.get(reverse("admin:committee_officialday_add")).status_code == 403, role
+    client.force_login(f.staff_user(communities=[community], role="主任"))
+    assert client.get(reverse("admin:committee_user_changelist")).status_code == 200
+    html = client.get(reverse("admin:committee_officialday_add")).content.decode()
+    assert '<option value="">' not in html.split('name="community"')[1].split("</select>")[0]
 
 
-def test_superuser_user_admin_with_profile_inline(client, community):
+def test_superuser_account_form_has_the_profile_and_powers(client, community):
     client.force_login(f.UserFactory(is_superuser=True))
     u = f.staff_user(communities=[community])
     html = client.get(reverse("admin:committee_user_change", args=[u.pk])).content.decode()
-    assert "staff_profile-TOTAL_FORMS" in html
+    for name in ("role_names", "communities", "street_office", "is_superuser", "title"):
+        assert f'name="{name}"' in html, name
     assert client.get(reverse("admin:committee_officialday_add")).status_code == 200

@@ -17,8 +17,8 @@ from tests import factories as f
 
 PORTAL_APPS = {"committee", "elections", "affairs", "assistance", "notices"}
 # Deliberately not community-scoped: records above any one community. Each admin must also refuse
-# non-superusers outright (checked below).
-SUPERUSER_ONLY = {cm.User, cm.OfficialDay}
+# non-superusers outright (checked below). None today: accounts and holiday days are scoped too.
+SUPERUSER_ONLY: set[type] = set()
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,13 @@ def _world(community: cm.Community) -> dict[type, object]:
     objection = nm.Objection.objects.create(
         posting=posting, name="王五", phone="13800000000", body="有异议", filed_at=timezone.now()
     )
+    staff = f.staff_user(communities=[community], role="委员", full_name=f"{community.name}委员")
+    event = cm.AccountEvent.objects.create(user=staff, action="create", at=timezone.now())
+    day = cm.OfficialDay.objects.create(community=community, date="2027-10-08", is_working_day=False)
     return {
+        cm.User: staff,
+        cm.AccountEvent: event,
+        cm.OfficialDay: day,
         nm.Posting: posting,
         nm.Objection: objection,
         cm.Community: community,
