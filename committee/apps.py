@@ -16,3 +16,4 @@ class CommitteeConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, dispatch_uid="committee_roles_sync")
+        from committee import desk  # noqa: F401  (registers the registry's to-dos on the work desk)
