@@ -450,7 +450,7 @@ def captains_post(
     )
     posting = publish(
         community=community,
-        source=rows[0] if len(rows) == 1 else None,
+        sources=rows,
         category="affairs",
         title=title,
         body=body,
