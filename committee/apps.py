@@ -16,3 +16,6 @@ class CommitteeConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, dispatch_uid="committee_roles_sync")
+        from committee import board_events, desk  # noqa: F401  (desk: registers the registry's to-dos)
+
+        board_events.register()

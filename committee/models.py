@@ -37,6 +37,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    def get_short_name(self) -> str:
+        # The admin greets staff with this ("欢迎，张伟").
+        return self.full_name or self.username
+
 
 class StreetOffice(models.Model):
     name = models.CharField(_("街道办事处"), max_length=100, unique=True)

@@ -475,7 +475,7 @@ def captains_post(
         )
     posting = publish(
         community=community,
-        source=rows[0] if len(rows) == 1 else None,
+        sources=rows,
         category=plan.category,
         title=plan.title,
         body=plan.body,

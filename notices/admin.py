@@ -33,6 +33,7 @@ from notices import (
     ledger,
     services,
 )
+from notices.admin_filters import WindowFilter
 from notices.attachments import check_upload
 from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEvent
 from notices.sanitize import body_for_editing, dangerous_parts
@@ -285,7 +286,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         "objection_counts",
     ]
     list_display_links = ["title_display"]
-    list_filter = ["community", "category", "state", "pinned", "objections_open"]
+    list_filter = ["community", WindowFilter, "category", "state", "pinned", "objections_open"]
     list_select_related = ["community"]
     search_fields = ["title"]
     date_hierarchy = "publish_at"

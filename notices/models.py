@@ -41,12 +41,18 @@ class Posting(models.Model):
         DRAFT = "draft", _("草稿")
         RELEASED = "released", _("已发布")  # released for publication; public inside its window
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="postings", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="postings", verbose_name=_("社区")
+    )
     category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.NOTICE)
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"), blank=True, help_text=_("可使用简单格式；脚本等不安全内容会被自动移除"))
+    body = models.TextField(
+        _("正文"), blank=True, help_text=_("可使用简单格式；脚本等不安全内容会被自动移除")
+    )
     publish_at = models.DateTimeField(_("公开开始"), db_index=True)
-    expire_at = models.DateTimeField(_("公开结束"), null=True, blank=True, help_text=_("留空表示直到撤回或被新版本替换"))
+    expire_at = models.DateTimeField(
+        _("公开结束"), null=True, blank=True, help_text=_("留空表示直到撤回或被新版本替换")
+    )
     working_days = models.PositiveSmallIntegerField(
         _("公示工作日数"), null=True, blank=True, help_text=_("填写后按法定节假日日历自动计算公开结束时间")
     )
@@ -55,29 +61,45 @@ class Posting(models.Model):
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
     # Versions: every version of one notice shares ``series`` (the first version's id).
     series = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="versions", verbose_name=_("所属公告")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("所属公告"),
     )
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by", verbose_name=_("替换的版本")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("替换的版本"),
     )
     correction_note = models.CharField(_("更正说明"), max_length=200, blank=True)
     replaced_at = models.DateTimeField(_("被替换时间"), null=True, blank=True, editable=False)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
     withdrawal_reason = models.CharField(_("撤回原因"), max_length=200, blank=True, editable=False)
-    # The governed object the posting comes from (an election, a motion, a hardship case, ...).
-    source_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("来源类型")
-    )
-    source_id = models.PositiveBigIntegerField(_("来源编号"), null=True, blank=True)
-    source = GenericForeignKey("source_type", "source_id")
+    # The governed items the posting publishes (a roll, nominations, a batch of cases) are its
+    # ``sources`` (PostingSource): each learns when the window opens and closes (notices.handoff).
     released_at = models.DateTimeField(_("发布操作时间"), null=True, blank=True, editable=False)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("发布人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发布人"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("创建人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("创建人"),
     )
     history = HistoricalRecords()
 
@@ -98,7 +120,6 @@ class Posting(models.Model):
         indexes = [
             models.Index(fields=["community", "state", "publish_at"], name="posting_board_idx"),
             models.Index(fields=["community", "category", "publish_at"], name="posting_category_idx"),
-            models.Index(fields=["source_type", "source_id"], name="posting_source_idx"),
         ]
         permissions = [
             ("release_posting", _("可以发布、撤回公开事项")),
@@ -166,7 +187,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("公开事项"))
+    posting = models.ForeignKey(
+        Posting, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("公开事项")
+    )
     file = models.FileField(_("文件"), upload_to=attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=50, editable=False)
@@ -214,7 +237,9 @@ class Objection(models.Model):
         PENDING = "pending", _("待答复")
         ANSWERED = "answered", _("已答复")
 
-    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公开事项"))
+    posting = models.ForeignKey(
+        Posting, on_delete=models.PROTECT, related_name="objections", verbose_name=_("公开事项")
+    )
     name = models.CharField(_("异议人姓名"), max_length=50)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
     body = models.TextField(_("异议内容"), max_length=2000)
@@ -233,7 +258,12 @@ class Objection(models.Model):
     upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("答复人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("答复人"),
     )
     history = HistoricalRecords()
 
@@ -264,7 +294,9 @@ class WindowEvent(models.Model):
         OPENED = "opened", _("公开开始")
         CLOSED = "closed", _("公开结束")
 
-    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="window_events", verbose_name=_("公开事项"))
+    posting = models.ForeignKey(
+        Posting, on_delete=models.PROTECT, related_name="window_events", verbose_name=_("公开事项")
+    )
     kind = models.CharField(_("事件"), max_length=10, choices=Kind.choices)
     boundary_at = models.DateTimeField(_("边界时间"))
     recorded_at = models.DateTimeField(_("记录时间"))
@@ -282,7 +314,9 @@ class ObjectionReminder(models.Model):
     """One reminder email per community and day about unanswered objections (the daily task is
     idempotent: run twice on one day, staff get one email)."""
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
     sent_on = models.DateField(_("日期"))
     objections = models.PositiveIntegerField(_("待答复异议数"))
     recipients = models.PositiveIntegerField(_("收件人数"))
@@ -291,7 +325,9 @@ class ObjectionReminder(models.Model):
     class Meta:
         verbose_name = _("异议答复提醒")
         verbose_name_plural = _("异议答复提醒")
-        constraints = [models.UniqueConstraint(fields=["community", "sent_on"], name="objection_reminder_once_a_day")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "sent_on"], name="objection_reminder_once_a_day")
+        ]
 
     def __str__(self) -> str:
         return f"{self.community_id} {self.sent_on}"
@@ -306,9 +342,13 @@ class LedgerEntry(models.Model):
         REPLACE = "replace", _("被新版本替换")
         WITHDRAW = "withdraw", _("撤回")
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("社区")
+    )
     sequence = models.PositiveIntegerField(_("序号"))
-    posting = models.ForeignKey(Posting, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("公开事项"))
+    posting = models.ForeignKey(
+        Posting, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("公开事项")
+    )
     posting_version = models.PositiveSmallIntegerField(_("版本"))
 
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, default=Action.PUBLISH)
@@ -321,7 +361,9 @@ class LedgerEntry(models.Model):
         verbose_name = _("公开记录链")
         verbose_name_plural = _("公开记录链")
         ordering = ["community", "sequence"]
-        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique")
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.entry_hash[:12]}"
@@ -364,7 +406,9 @@ class MonthlyDisclosure(models.Model):
     never listed or served publicly: it covers only part of the month.
     """
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="disclosures", verbose_name=_("社区")
+    )
     month = models.DateField(_("月份"), help_text=_("该月1日"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     is_final = models.BooleanField(
@@ -376,7 +420,12 @@ class MonthlyDisclosure(models.Model):
     pages = models.PositiveSmallIntegerField(_("页数"), default=0)
     generated_at = models.DateTimeField(_("生成时间"))
     generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("生成人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("生成人"),
     )
 
     class Meta:
@@ -460,3 +509,68 @@ class DisclosureJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.month:%Y-%m} {self.get_state_display()}"
+
+
+class PostingSource(models.Model):
+    """One governed item a posting publishes: a captain's nomination, a voter roll, a hardship case.
+
+    A list posting cites every item of the list, so each item can be told that its window opened or
+    closed (``notices.handoff``); the board never imports the apps the items belong to.
+    """
+
+    posting = models.ForeignKey(
+        Posting, on_delete=models.PROTECT, related_name="sources", verbose_name=_("公开事项")
+    )
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("事项类型")
+    )
+    source_id = models.PositiveBigIntegerField(_("事项编号"))
+    source = GenericForeignKey("source_type", "source_id")
+
+    class Meta:
+        verbose_name = _("公开的事项")
+        verbose_name_plural = _("公开的事项")
+        ordering = ["posting", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting", "source_type", "source_id"],
+                name="posting_source_once",
+                violation_error_message=_("该事项已在这条公开事项中。"),
+            )
+        ]
+        indexes = [models.Index(fields=["source_type", "source_id"], name="posting_source_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.source_type.model} {self.source_id}"
+
+
+class Delivery(models.Model):
+    """A window event handed to one source item (once; retried until its app has taken it)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待送达")
+        DONE = "done", _("已送达")
+        FAILED = "failed", _("送达失败，将重试")
+
+    event = models.ForeignKey(
+        WindowEvent, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("公开期事件")
+    )
+    source = models.ForeignKey(
+        PostingSource, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("事项")
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近一次错误"), blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("事项通知")
+        verbose_name_plural = _("事项通知")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "source"], name="delivery_once", violation_error_message=_("该通知已记录。")
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.source}"

@@ -14,11 +14,11 @@ DOMAIN.md "Public affairs disclosure" / issue 4:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,9 +29,9 @@ from committee.models import Community, User
 from committee.services import check_scope, save_governed
 from committee.windows import posted_until
 from committee.workdays import add_working_days_detailed
-from notices import cache, ledger
+from notices import cache, handoff, ledger
 from notices.attachments import check_upload
-from notices.models import Attachment, Category, Objection, Posting
+from notices.models import Attachment, Category, Objection, Posting, PostingSource
 from notices.sanitize import dangerous_parts, sanitize_body
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -133,11 +133,12 @@ def posting_create_draft(
     working_days: int | None = None,
     pinned: bool = False,
     objections_open: bool = False,
-    source=None,
+    sources: Iterable[models.Model] = (),
     actor: User | None = None,
     at: dt.datetime | None = None,
 ) -> Posting:
-    """A draft: editable until released. ``publish_at`` defaults to ``at`` (now)."""
+    """A draft: editable until released. ``sources``: the governed items it publishes (each is told
+    when the window opens and closes, see ``notices.handoff``). ``publish_at`` defaults to ``at`` (now)."""
     at = at or timezone.now()
     check_scope(actor, community.pk)
     if category not in Category.values:
@@ -154,11 +155,9 @@ def posting_create_draft(
         objections_open=objections_open,
         created_by=actor,
     )
-    if source is not None:
-        posting.source_type = ContentType.objects.get_for_model(source)
-        posting.source_id = source.pk
     _apply_window(posting)
     save_governed(posting, actor=actor, reason=_("创建草稿"))
+    handoff.cite(posting, sources)
     return posting
 
 
@@ -245,7 +244,7 @@ def publish(
     working_days: int | None = None,
     pinned: bool = False,
     objections_open: bool = False,
-    source=None,
+    sources: Iterable[models.Model] = (),
     actor: User | None = None,
     at: dt.datetime | None = None,
 ) -> Posting:
@@ -267,7 +266,7 @@ def publish(
         working_days=working_days,
         pinned=pinned,
         objections_open=objections_open,
-        source=source,
+        sources=sources,
         actor=actor,
         at=at,
     )
@@ -326,17 +325,25 @@ def posting_new_version(
         version=old.version + 1,
         supersedes=old,
         correction_note=note[:200],
-        source_type_id=old.source_type_id,
-        source_id=old.source_id,
         created_by=actor,
         **fields,
     )
     new.title = (new.title or "").strip()
     _apply_window(new)
     save_governed(new, actor=actor, reason=_("更正：%(note)s") % {"note": note[:100]})
+    # The new version publishes the same items: they follow the notice, not one version of it.
+    for source in old.sources.all():
+        PostingSource.objects.create(
+            posting=new, source_type_id=source.source_type_id, source_id=source.source_id
+        )
     for a in old.attachments.all():
         Attachment.objects.create(
-            posting=new, file=a.file.name, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
+            posting=new,
+            file=a.file.name,
+            name=a.name,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
         )
     if release:
         new = posting_release(new, actor=actor, at=at)
@@ -344,7 +351,9 @@ def posting_new_version(
 
 
 @transaction.atomic
-def posting_withdraw(posting: Posting, *, actor: User | None, reason: str, at: dt.datetime | None = None) -> Posting:
+def posting_withdraw(
+    posting: Posting, *, actor: User | None, reason: str, at: dt.datetime | None = None
+) -> Posting:
     """Stop publishing ``posting``; it stays in the record with the reason (and a ledger entry)."""
     at = at or timezone.now()
     posting = _lock(posting)
@@ -381,7 +390,9 @@ def posting_withdraw(posting: Posting, *, actor: User | None, reason: str, at: d
 
 
 @transaction.atomic
-def objection_file(posting: Posting, *, name: str, phone: str, body: str, at: dt.datetime | None = None) -> Objection:
+def objection_file(
+    posting: Posting, *, name: str, phone: str, body: str, at: dt.datetime | None = None
+) -> Objection:
     """A resident's real-name objection, accepted only while the posting is public with objections open."""
     at = at or timezone.now()
     # A shared lock: the window cannot be closed (withdrawn/replaced) under us, yet filings don't queue.
@@ -474,7 +485,12 @@ def objection_file_by_supervisor(
 
 @transaction.atomic
 def objection_answer(
-    objection: Objection, *, actor: User | None, answer: str, upheld: bool | None, at: dt.datetime | None = None
+    objection: Objection,
+    *,
+    actor: User | None,
+    answer: str,
+    upheld: bool | None,
+    at: dt.datetime | None = None,
 ) -> Objection:
     """Staff answer an objection (once; the answer is part of the public count).
 

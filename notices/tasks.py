@@ -34,48 +34,33 @@ def _at(value) -> dt.datetime:
     return value
 
 
-def _close_reason(posting) -> tuple[dt.datetime, str]:
-    ends = [
-        (posting.expire_at, "expired"),
-        (posting.withdrawn_at, "withdrawn"),
-        (posting.replaced_at, "replaced"),
-    ]
-    return min(((t, r) for t, r in ends if t is not None), key=lambda pair: pair[0])
-
-
-def _record(posting, kind: str, boundary_at: dt.datetime, at: dt.datetime) -> bool:
-    """Record the boundary once; False when another run recorded it first."""
+def _record(posting, kind: str, boundary_at: dt.datetime, at: dt.datetime):
+    """Record the boundary once; None when another run recorded it first."""
     from notices.models import WindowEvent
 
     try:
         with transaction.atomic():
-            WindowEvent.objects.create(posting=posting, kind=kind, boundary_at=boundary_at, recorded_at=at)
-    except IntegrityError:
-        return False
-    return True
-
-
-def _send(signal, **kwargs) -> None:
-    for receiver, result in signal.send_robust(sender=type(kwargs["posting"]), **kwargs):
-        if isinstance(result, Exception):
-            logger.error(
-                "window signal receiver %r failed for posting %s",
-                receiver,
-                kwargs["posting"].pk,
-                exc_info=result,
+            return WindowEvent.objects.create(
+                posting=posting, kind=kind, boundary_at=boundary_at, recorded_at=at
             )
+    except IntegrityError:
+        return None
+
+
+def _hand_off_on_commit(event) -> None:
+    transaction.on_commit(lambda pk=event.pk: deliver_window_event.delay(pk), robust=True)
 
 
 @shared_task(name="notices.tasks.process_window_boundaries")
 def process_window_boundaries(at=None) -> dict:
-    """Record each window that opened or closed and tell the source apps (signals, after commit).
+    """Record each window that opened or closed and hand it to the items the posting cites.
 
     Idempotent: a boundary is recorded once (``WindowEvent`` is unique per posting and kind), so the
     task may run twice, concurrently or a day late; ``boundary_at`` is the boundary's true instant.
     Visibility never depends on this task.
     """
+    from notices.handoff import close_reason
     from notices.models import Posting, WindowEvent
-    from notices.signals import window_closed, window_opened
 
     at = _at(at)
     released = Posting.objects.filter(state=Posting.State.RELEASED).select_related("community")
@@ -89,11 +74,10 @@ def process_window_boundaries(at=None) -> dict:
     )
     opened = closed = 0
     for posting in to_open:
-        if _record(posting, WindowEvent.Kind.OPENED, posting.publish_at, at):
+        event = _record(posting, WindowEvent.Kind.OPENED, posting.publish_at, at)
+        if event is not None:
             opened += 1
-            transaction.on_commit(
-                lambda p=posting: _send(window_opened, posting=p, boundary_at=p.publish_at), robust=True
-            )
+            _hand_off_on_commit(event)
     ended = Q(expire_at__lte=at) | Q(withdrawn_at__lte=at) | Q(replaced_at__lte=at)
     to_close = (
         released.filter(ended)
@@ -102,16 +86,47 @@ def process_window_boundaries(at=None) -> dict:
         .order_by("publish_at", "pk")[:BOUNDARY_BATCH]
     )
     for posting in to_close:
-        boundary_at, reason = _close_reason(posting)
-        if _record(posting, WindowEvent.Kind.CLOSED, boundary_at, at):
+        boundary_at, _reason = close_reason(posting)
+        event = _record(posting, WindowEvent.Kind.CLOSED, boundary_at, at)
+        if event is not None:
             closed += 1
-            transaction.on_commit(
-                lambda p=posting, b=boundary_at, r=reason: _send(
-                    window_closed, posting=p, boundary_at=b, reason=r
-                ),
-                robust=True,
-            )
+            _hand_off_on_commit(event)
     return {"opened": opened, "closed": closed}
+
+
+@shared_task(
+    name="notices.tasks.deliver_window_event",
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def deliver_window_event(event_id: int) -> dict:
+    """Hand one window event to every item its posting cites (notices.handoff); retried on failure,
+    each item at most once."""
+    from notices.handoff import deliver
+
+    return deliver(event_id)
+
+
+REDELIVER_AFTER = dt.timedelta(minutes=15)
+
+
+@shared_task(name="notices.tasks.redeliver_window_events")
+def redeliver_window_events(at=None) -> dict:
+    """Sweep: queue again every event an item has not taken yet (a worker died, retries ran out).
+
+    Events younger than ``REDELIVER_AFTER`` are left to their own retries.
+    """
+    from notices.handoff import undelivered_events
+
+    at = _at(at)
+    ids = list(
+        undelivered_events(older_than=at - REDELIVER_AFTER).values_list("pk", flat=True)[:BOUNDARY_BATCH]
+    )
+    for pk in ids:
+        deliver_window_event.delay(pk)
+    return {"queued": len(ids)}
 
 
 @shared_task(name="notices.tasks.remind_pending_objections")

@@ -3,14 +3,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from portal.health import healthz
 from portal.views import switch_language
 
-admin.site.site_header = _("居委公开平台 · 工作台")
-admin.site.site_title = _("居委公开平台")
-admin.site.index_title = _("居务管理")
 # The admin login goes through allauth (rate limits, MFA).
 admin.site.login = secure_admin_login(admin.site.login)
 

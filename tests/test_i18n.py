@@ -328,15 +328,15 @@ def test_admin_switches_to_english_with_the_language_form(client, english, db):
     client.force_login(user)
 
     chinese = client.get(reverse("admin:index")).content.decode()
-    assert "居委公开平台 · 工作台" in chinese and "社区与居委会" in chinese
+    assert "居委公开平台 · 工作台" in chinese and "登记：户、居民与组织" in chinese
 
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("admin:index")})
     assert response.status_code == 302 and response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     page = client.get(reverse("admin:index")).content.decode()
     assert "Committee Disclosure Portal · Staff Workspace" in page
-    assert "Community affairs administration" in page and "Communities and committees" in page
+    assert "Today&#x27;s work" in page and "Registry: households, residents and bodies" in page
     assert "Two-factor authentication" in page
     assert _chinese_left(page, *_data(community), user.full_name) == []
 
     client.post(reverse("set_language"), {"language": "zh-hans", "next": reverse("admin:index")})
-    assert "居务管理" in client.get(reverse("admin:index")).content.decode()
+    assert "今日工作" in client.get(reverse("admin:index")).content.decode()

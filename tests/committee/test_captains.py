@@ -9,10 +9,8 @@ from django.utils import timezone
 from committee import models as cm
 from committee import services as s
 from committee.errors import RuleViolation
+from notices.models import Objection, Posting
 from tests import factories as f
-
-pytest.importorskip("notices.services", reason="notices.services.publish not written yet")
-from notices.models import Objection, Posting  # noqa: E402
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +119,37 @@ def test_posting_twice_or_unposted_confirm_is_refused(setting):
     assert Posting.objects.count() == count
     c2.refresh_from_db()
     assert c2.status == cm.BuildingCaptain.Status.NOMINATED
+
+
+def test_captains_follow_their_posting_when_it_is_corrected_or_withdrawn(django_capture_on_commit_callbacks):
+    """The board hands each listed nomination the close of its posting (notices.handoff)."""
+    from notices import services as notices_services
+    from notices.tasks import process_window_boundaries
+
+    community = f.CommunityFactory()
+    buildings = [f.BuildingFactory(community=community, name=f"{n}号楼") for n in (1, 2)]
+    captains = []
+    for b in buildings:
+        household = f.HouseholdFactory(community=community, building=b)
+        captains.append(
+            s.captain_nominate(building=b, resident=f.ResidentFactory(household=household), actor=None)
+        )
+    now = timezone.now()
+    posted = s.captains_post(captains=captains, actor=None, at=now)
+    posting = posted.posting
+    corrected = notices_services.posting_new_version(
+        posting, actor=None, correction_note="更正楼号", at=now + dt.timedelta(hours=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        process_window_boundaries(at=now + dt.timedelta(hours=1))
+    for c in captains:
+        c.refresh_from_db()
+        assert (c.status, c.posting_id) == (cm.BuildingCaptain.Status.POSTED, corrected.pk)
+
+    notices_services.posting_withdraw(corrected, actor=None, reason="人选有误", at=now + dt.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        process_window_boundaries(at=now + dt.timedelta(hours=2))
+    for c in captains:
+        c.refresh_from_db()
+        assert (c.status, c.posting_id) == (cm.BuildingCaptain.Status.NOMINATED, None)
+        assert c.history.first().history_change_reason == "公示已撤回，提名退回待公示"

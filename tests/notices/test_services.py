@@ -38,14 +38,14 @@ def test_publish_creates_releases_and_records(django_capture_on_commit_callbacks
             category="affairs",
             title="  关于加装电梯的意见征集  ",
             body="请各户于月底前反馈。",
-            source=source,
+            sources=[source],
             actor=actor,
             at=MON,
         )
     assert p.is_released and p.publish_at == MON and p.expire_at is None
     assert (p.title, p.body) == ("关于加装电梯的意见征集", "<p>请各户于月底前反馈。</p>")
     assert (p.released_by, p.created_by, p.released_at) == (actor, actor, MON)
-    assert p.source == source
+    assert [s.source for s in p.sources.all()] == [source]
     assert p.history.first().history_user == actor
     entry = LedgerEntry.objects.get()
     assert (entry.posting, entry.sequence, entry.action) == (p, 1, "publish")

@@ -11,12 +11,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from notices import services
-from notices.models import ObjectionReminder, WindowEvent
+from committee.models import Household
+from notices import handoff, services
+from notices.models import Delivery, ObjectionReminder, WindowEvent
 from notices.selectors import postings_visible
-from notices.signals import window_closed, window_opened
-from notices.tasks import process_window_boundaries, remind_pending_objections
-from tests.factories import CommunityFactory, ObjectionFactory, released_posting, staff_user
+from notices.tasks import process_window_boundaries, redeliver_window_events, remind_pending_objections
+from tests.factories import CommunityFactory, HouseholdFactory, ObjectionFactory, released_posting, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,8 @@ MICRO = dt.timedelta(microseconds=1)
 
 @pytest.fixture
 def scheduled():
-    """Released a week ahead of its window, as staff schedule postings."""
+    """Released a week ahead of its window, as staff schedule postings; it publishes one household
+    (any governed item will do: the board hands each item its window changes)."""
     community = CommunityFactory()
     posting = released_posting(
         community=community,
@@ -36,25 +37,25 @@ def scheduled():
         publish_at=PUBLISH,
         expire_at=EXPIRE,
         at=PUBLISH - dt.timedelta(days=7),
+        sources=[HouseholdFactory(community=community)],
     )
     return posting
 
 
 @pytest.fixture
-def signals_seen():
+def signals_seen(monkeypatch):
+    """What the items' app was told: (kind, posting id, boundary, [reason]) per item and event."""
     seen = []
+    monkeypatch.setattr(handoff, "_handlers", {})
 
-    def opened(sender, posting, boundary_at, **kwargs):
-        seen.append(("opened", posting.pk, boundary_at))
+    def opened(item, change):
+        seen.append(("opened", change.posting.pk, change.boundary_at))
 
-    def closed(sender, posting, boundary_at, reason, **kwargs):
-        seen.append(("closed", posting.pk, boundary_at, reason))
+    def closed(item, change):
+        seen.append(("closed", change.posting.pk, change.boundary_at, change.reason))
 
-    window_opened.connect(opened)
-    window_closed.connect(closed)
-    yield seen
-    window_opened.disconnect(opened)
-    window_closed.disconnect(closed)
+    handoff.on_window(Household, opened=opened, closed=closed)
+    return seen
 
 
 @pytest.mark.parametrize(
@@ -137,8 +138,13 @@ def test_withdrawn_before_opening_never_opens(scheduled, signals_seen, django_ca
 
 def test_withdrawal_and_replacement_close_with_their_reason(signals_seen, django_capture_on_commit_callbacks):
     community = CommunityFactory()
-    a = released_posting(community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH)
-    b = released_posting(community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH)
+    item = HouseholdFactory(community=community)
+    a = released_posting(
+        community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH, sources=[item]
+    )
+    b = released_posting(
+        community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH, sources=[item]
+    )
     withdraw_at = PUBLISH + dt.timedelta(days=1)
     services.posting_withdraw(a, actor=None, reason="重复发布", at=withdraw_at)
     b2 = services.posting_new_version(
@@ -152,20 +158,68 @@ def test_withdrawal_and_replacement_close_with_their_reason(signals_seen, django
     assert ("opened", b2.pk, withdraw_at) in signals_seen
 
 
-def test_a_failing_receiver_does_not_lose_the_other_events(
-    scheduled, django_capture_on_commit_callbacks, caplog
-):
-    def broken(sender, **kwargs):
-        raise RuntimeError("receiver bug")
+def test_each_item_of_a_list_posting_is_told_once(monkeypatch, django_capture_on_commit_callbacks):
+    """A list posting (captains, a roll, a batch of cases) tells every item it cites."""
+    monkeypatch.setattr(handoff, "_handlers", {})
+    told = []
+    handoff.on_window(Household, closed=lambda item, change: told.append((item.pk, change.reason)))
+    community = CommunityFactory()
+    items = [HouseholdFactory(community=community) for _ in range(3)]
+    released_posting(community=community, publish_at=PUBLISH, expire_at=EXPIRE, at=PUBLISH, sources=items)
+    with django_capture_on_commit_callbacks(execute=True):
+        process_window_boundaries(at=EXPIRE)
+    assert sorted(told) == sorted((h.pk, "expired") for h in items)
+    # The sweep finds nothing left to deliver, and delivering again tells nobody twice.
+    assert redeliver_window_events(at=EXPIRE + dt.timedelta(hours=1)) == {"queued": 0}
+    event = WindowEvent.objects.get(kind="closed")
+    assert handoff.deliver(event.pk) == {"delivered": 0, "already": 3}
+    assert len(told) == 3
 
-    window_opened.connect(broken)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            result = process_window_boundaries(at=EXPIRE)
-    finally:
-        window_opened.disconnect(broken)
-    assert result == {"opened": 1, "closed": 1}
-    assert "receiver bug" in caplog.text
+
+def test_a_failing_handler_is_retried_until_its_item_takes_the_change(
+    scheduled, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    monkeypatch.setattr(handoff, "_handlers", {})
+    attempts = []
+
+    def flaky(item, change):
+        attempts.append(change.kind)
+        if len(attempts) == 1:
+            raise RuntimeError("handler bug")
+
+    handoff.on_window(Household, opened=flaky)
+    with django_capture_on_commit_callbacks(execute=True):
+        # Eager Celery in tests: the hand-off asks for its retry (a worker would schedule it); the
+        # boundary task itself is not held back by it.
+        assert process_window_boundaries(at=PUBLISH) == {"opened": 1, "closed": 0}
+    assert "Retry in" in caplog.text
+    assert WindowEvent.objects.filter(kind="opened").count() == 1  # the boundary is recorded regardless
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.FAILED, 1)
+    assert "handler bug" in delivery.last_error and "handler bug" in caplog.text
+
+    # Too young for the sweep; an hour later the sweep queues it again and it is delivered.
+    assert redeliver_window_events(at=PUBLISH + dt.timedelta(minutes=1)) == {"queued": 0}
+    assert redeliver_window_events(at=PUBLISH + dt.timedelta(hours=1)) == {"queued": 1}
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (Delivery.Status.DONE, 2)
+    assert attempts == ["opened", "opened"]
+
+
+def test_a_handler_failure_rolls_back_what_it_wrote(
+    scheduled, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(handoff, "_handlers", {})
+
+    def half_done(item, change):
+        Household.objects.filter(pk=item.pk).update(address="写了一半")
+        raise RuntimeError("then failed")
+
+    handoff.on_window(Household, opened=half_done)
+    with django_capture_on_commit_callbacks(execute=True):
+        process_window_boundaries(at=PUBLISH)
+    assert Delivery.objects.get().status == Delivery.Status.FAILED
+    assert not Household.objects.filter(address="写了一半").exists()
 
 
 # --- reminders ---------------------------------------------------------------------------------------
@@ -202,9 +256,11 @@ def test_setup_periodic_tasks_is_idempotent():
     call_command("setup_periodic_tasks")
     call_command("setup_periodic_tasks")
     tasks = {t.task: t for t in PeriodicTask.objects.select_related("interval", "crontab")}
-    assert len(tasks) == PeriodicTask.objects.count() == 4
+    assert len(tasks) == PeriodicTask.objects.count() == 5
     boundaries = tasks["notices.tasks.process_window_boundaries"]
     assert (boundaries.interval.every, boundaries.interval.period) == (1, "minutes")
+    sweep = tasks["notices.tasks.redeliver_window_events"]
+    assert (sweep.interval.every, sweep.interval.period) == (15, "minutes")
     monthly = tasks["notices.tasks.generate_monthly_disclosures"].crontab
     assert (monthly.minute, monthly.hour, monthly.day_of_month, str(monthly.timezone)) == (
         "30",

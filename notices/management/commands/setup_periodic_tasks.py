@@ -20,7 +20,13 @@ SCHEDULES = {
         "notices.tasks.process_window_boundaries",
         "interval",
         {"every": 1, "period": IntervalSchedule.MINUTES},
-        "Record windows that opened/closed and notify source apps (idempotent).",
+        "Record windows that opened/closed and hand them to the items the postings cite (idempotent).",
+    ),
+    "公开期事项通知补发（每15分钟）": (
+        "notices.tasks.redeliver_window_events",
+        "interval",
+        {"every": 15, "period": IntervalSchedule.MINUTES},
+        "Queue again window events an item has not taken yet (worker died, retries ran out).",
     ),
     "公开记录链头公布（每5分钟）": (
         "notices.tasks.publish_ledger_heads",
