@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import logging
 import re
@@ -46,6 +45,7 @@ from django.utils.translation import gettext_lazy as _
 from committee.errors import RuleViolation
 from committee.idnumbers import mask_id, mask_phone
 from committee.models import Community
+from notices.bodytext import plain_text
 from notices.models import Category, MonthlyDisclosure, Posting
 
 log = logging.getLogger(__name__)
@@ -181,8 +181,7 @@ def _window_text(publish_at: dt.datetime, expire_at: dt.datetime | None, month: 
 
 
 def _plain_text(body: str) -> str:
-    text = nh3.clean(body or "", tags=set())
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    return plain_text(body)
 
 
 _BODY_TAGS = {

@@ -10,9 +10,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
 from committee.models import Community
+from notices.bodytext import excerpt
 from notices.models import Posting
 from notices.selectors import postings_visible
-from notices.templatetags.board import excerpt
 
 FEED_ITEMS = 50
 

@@ -16,17 +16,15 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee.errors import RuleViolation
-from committee.idnumbers import validate_phone
 from committee.models import Community, User
 from committee.services import check_scope, save_governed
 from committee.workdays import add_working_days_detailed
-from notices import cache, ledger
+from notices import cache, ledger, objections
 from notices.attachments import check_upload
 from notices.models import Attachment, Category, Objection, Posting
 from notices.sanitize import dangerous_parts, sanitize_body
@@ -372,9 +370,14 @@ def posting_withdraw(posting: Posting, *, actor: User | None, reason: str, at: d
 
 @transaction.atomic
 def objection_file(posting: Posting, *, name: str, phone: str, body: str, at: dt.datetime | None = None) -> Objection:
-    """A resident's real-name objection, accepted only while the posting is public with objections open."""
+    """A resident's real-name objection, accepted only while the posting is public with objections open.
+
+    Returns the stored objection; ``objection.duplicate`` is True when the same objection (name,
+    phone and text) had been filed on this posting before and that one is returned instead.
+    """
     at = at or timezone.now()
-    # A shared lock: the window cannot be closed (withdrawn/replaced) under us, yet filings don't queue.
+    # The window cannot be closed (withdrawn/replaced) under us; filings on one posting queue here,
+    # which keeps the duplicate check below free of races.
     posting = Posting.objects.select_for_update(no_key=True).get(pk=posting.pk)
     if not posting.objections_open:
         raise RuleViolation(_("该公开事项不接受异议。"))
@@ -389,36 +392,40 @@ def objection_file(posting: Posting, *, name: str, phone: str, body: str, at: dt
             _("公示期已于%(when)s结束，不能再提出异议。如有问题请直接联系居委会。"),
             params={"when": _local(posting.expire_at)},
         )
-    errors = {}
-    name = (name or "").strip()
-    phone = (phone or "").strip()
-    body = (body or "").strip()
-    if not name:
-        errors["name"] = [_("请填写真实姓名。")]
-    elif len(name) > 50:
-        errors["name"] = [_("姓名不能超过50字。")]
-    if not phone:
-        errors["phone"] = [_("请填写联系电话。")]
-    else:
-        try:
-            validate_phone(phone)
-        except ValidationError as e:
-            errors["phone"] = e.messages
-    if not body:
-        errors["body"] = [_("请填写异议内容。")]
-    elif len(body) > 2000:
-        errors["body"] = [_("异议内容不能超过2000字。")]
+    name, phone, body, errors = objections.clean_fields(name=name, phone=phone, body=body)
     if errors:
         raise RuleViolation(errors)
-    objection = Objection(posting=posting, name=name, phone=phone, body=body, filed_at=at)
+    # The same objection sent twice (a double tap, a reload) is stored once: the resident gets the
+    # first one back, with its reference. Filings on one posting queue on the posting's row lock, so
+    # this read is not raced; the unique constraint is the last line.
+    digest = objections.fingerprint(name=name, phone=phone, body=body)
+    existing = Objection.objects.filter(posting=posting, fingerprint=digest).first()
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+    objection = Objection(
+        posting=posting,
+        name=name,
+        phone=phone,
+        body=body,
+        filed_at=at,
+        reference=objections.new_reference(at),
+        fingerprint=digest,
+    )
     save_governed(objection, actor=None, reason=_("居民提出异议"))
+    objection.duplicate = False
     _bump_on_commit(posting.community_id)
     return objection
 
 
 @transaction.atomic
 def objection_answer(
-    objection: Objection, *, actor: User | None, answer: str, upheld: bool | None, at: dt.datetime | None = None
+    objection: Objection,
+    *,
+    actor: User | None,
+    answer: str,
+    upheld: bool | None,
+    at: dt.datetime | None = None,
 ) -> Objection:
     """Staff answer an objection (once; the answer is part of the public count)."""
     at = at or timezone.now()
