@@ -170,14 +170,14 @@ class ObjectionForm(forms.Form):
     name = forms.CharField(
         label=_("真实姓名"),
         max_length=objections.NAME_MAX_CHARS,
-        widget=forms.TextInput(attrs={"autocomplete": "name", "minlength": objections.NAME_MIN_CHARS}),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
         label=_("联系电话"),
         # Room for "+86 138 1234 5678"; normalized to 11 digits by the service.
         max_length=30,
         help_text=_("手机或座机均可，如 138 1234 5678、010-12345678"),
-        widget=TelInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        widget=TelInput(attrs={"autocomplete": "tel"}),
     )
     body = forms.CharField(
         label=_("异议内容"),
