@@ -678,10 +678,12 @@ class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["posting", "filed_at", "name", "status", "upheld", "answered_at"]
     list_filter = ["status", "posting__community"]
     list_select_related = ["posting"]
-    search_fields = ["posting__title", "name"]
+    # A resident who calls quotes the reference the board gave them.
+    search_fields = ["posting__title", "name", "=reference"]
     ordering = ["status", "filed_at"]
     fields = [
         "posting",
+        "reference",
         "filed_at",
         "name",
         "phone",
@@ -692,7 +694,17 @@ class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         "answered_at",
         "answered_by",
     ]
-    readonly_fields = ["posting", "filed_at", "name", "phone", "body", "status", "answered_at", "answered_by"]
+    readonly_fields = [
+        "posting",
+        "reference",
+        "filed_at",
+        "name",
+        "phone",
+        "body",
+        "status",
+        "answered_at",
+        "answered_by",
+    ]
 
     def has_add_permission(self, request):
         return False  # residents file objections on the public board

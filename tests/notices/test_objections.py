@@ -200,3 +200,13 @@ def test_confirmation_of_an_unknown_reference_is_404(client, clock, open_posting
         kwargs={"slug": open_posting.community.slug, "pk": open_posting.pk, "reference": "25-AAAA-BBBB"},
     )
     assert client.get(url).status_code == 404
+
+
+def test_staff_find_an_objection_by_the_reference_a_resident_quotes(client, clock, open_posting):
+    client.post(detail_url(open_posting), {"name": "王芳", "phone": "13812345678", "body": "名单有误"})
+    objection = Objection.objects.get()
+    client.force_login(staff_user(communities=[open_posting.community], role="主任"))
+    found = client.get(reverse("admin:notices_objection_changelist"), {"q": objection.reference})
+    assert found.status_code == 200 and found.context["cl"].result_count == 1
+    page = client.get(reverse("admin:notices_objection_change", args=[objection.pk])).content.decode()
+    assert objection.reference in page
