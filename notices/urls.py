@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from notices import views, views_disclosure
+from notices import views, views_disclosure, views_objections
 
 
 class MonthConverter:
@@ -22,10 +22,10 @@ urlpatterns = [
     path("c/<slug:slug>/notices/<int:pk>/", views.posting_detail, name="posting"),
     path(
         "c/<slug:slug>/notices/<int:pk>/objection/filed/<str:reference>/",
-        views.objection_filed,
+        views_objections.objection_filed,
         name="objection_filed",
     ),
-    path("c/<slug:slug>/objections/", views.objection_lookup, name="objection_lookup"),
+    path("c/<slug:slug>/objections/", views_objections.objection_lookup, name="objection_lookup"),
     path(
         "c/<slug:slug>/notices/<int:pk>/files/<int:attachment_id>/",
         views.attachment_download,

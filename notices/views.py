@@ -16,17 +16,16 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from committee.idnumbers import mask_name, mask_phone, normalize_phone
+from committee.idnumbers import normalize_phone
 from committee.models import Community
 from notices import ledger, objections, pagecache, selectors, services
-from notices.disclosure import scrub
 from notices.filters import MONTH_RE, PostingFilter, month_bounds
 from notices.models import Attachment, Category, Posting
+from notices.views_objections import address_over_limit
 
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
@@ -37,25 +36,9 @@ INDEX_SEARCH_FROM = 8
 # one address (behind a proxy many residents share one address, hence the higher figure).
 OBJECTIONS_PER_HOUR = 5
 OBJECTIONS_PER_ADDRESS_PER_HOUR = 30
-# Reference numbers looked up in vain per hour from one address (nobody mistypes twenty times).
-LOOKUP_MISSES_PER_HOUR = 20
-
-
-def _address_over(request: HttpRequest, at: dt.datetime, what: str, limit: int) -> bool:
-    """Count one more ``what`` from this address this hour; True once over ``limit``."""
-    from django.core.cache import cache
-
-    key = f"notices:{what}:addr:{request.META.get('REMOTE_ADDR', '')}:{at:%Y%m%d%H}"
-    try:
-        cache.add(key, 0, timeout=3600)
-        return cache.incr(key) > limit
-    except pagecache.CACHE_ERRORS + (ValueError,):
-        return False  # no cache, no limit: never refuse a resident because Redis is away
-
-
 def _objection_flood(request: HttpRequest, at: dt.datetime) -> bool:
     """Count this attempt against the address; True once the address is over its hourly limit."""
-    return _address_over(request, at, "objection-rate", OBJECTIONS_PER_ADDRESS_PER_HOUR)
+    return address_over_limit(request, at, "objection-rate", OBJECTIONS_PER_ADDRESS_PER_HOUR)
 
 
 def _phone_over_limit(phone: str, at: dt.datetime) -> bool:
@@ -271,69 +254,6 @@ def _file_objection(request: HttpRequest, community: Community, pk: int) -> Http
     context = _detail_context(community, posting, at, form)
     context["objection_error"] = error or gettext("提交未成功，请检查下面标出的内容。")
     return render(request, "notices/detail.html", context, status=400)
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages about one resident's objection: never stored by a browser or proxy, never indexed."""
-    patch_cache_control(response, private=True, no_store=True)
-    response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-def _lookup_refused(request: HttpRequest, community: Community, at: dt.datetime) -> HttpResponse:
-    context = {"community": community, "value": "", "refused": True}
-    return _private(render(request, "notices/objection_lookup.html", context, status=429))
-
-
-@require_GET
-def objection_filed(request: HttpRequest, slug: str, pk: int, reference: str) -> HttpResponse:
-    """The confirmation after filing: the reference to write down, and where to look it up."""
-    community = pagecache.community_or_404(slug)
-    at = timezone.now()
-    objection = objections.by_reference(community=community, reference=reference)
-    if objection is None or objection.posting_id != pk:
-        if _address_over(request, at, "objection-lookup-miss", LOOKUP_MISSES_PER_HOUR):
-            return _lookup_refused(request, community, at)
-        raise Http404("no such objection")
-    context = {
-        "community": community,
-        "posting": objection.posting,
-        "objection": objection,
-        "again": request.GET.get("again") == "1",
-        "posting_public": selectors.posting_public(community=community, pk=pk, at=at) is not None,
-    }
-    return _private(render(request, "notices/objection_filed.html", context))
-
-
-@require_GET
-def objection_lookup(request: HttpRequest, slug: str) -> HttpResponse:
-    """A resident looks up their objection by its reference: status and answer, their own data masked."""
-    community = pagecache.community_or_404(slug)
-    at = timezone.now()
-    value = request.GET.get("ref", "").strip()[:40]
-    context: dict = {"community": community, "value": value}
-    if value:
-        reference = objections.normalize_reference(value)
-        objection = objections.by_reference(community=community, reference=reference) if reference else None
-        if objection is None:
-            if _address_over(request, at, "objection-lookup-miss", LOOKUP_MISSES_PER_HOUR):
-                return _lookup_refused(request, community, at)
-            context["malformed"] = reference is None
-            context["missing"] = reference is not None
-        else:
-            context.update(
-                {
-                    "objection": objection,
-                    "masked_name": mask_name(objection.name),
-                    "masked_phone": mask_phone(objection.phone),
-                    "masked_body": scrub(objection.body),
-                    "posting_public": selectors.posting_public(
-                        community=community, pk=objection.posting_id, at=at
-                    )
-                    is not None,
-                }
-            )
-    return _private(render(request, "notices/objection_lookup.html", context))
 
 
 @require_GET

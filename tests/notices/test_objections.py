@@ -147,7 +147,7 @@ def test_lookup_of_another_communitys_reference_finds_nothing(client, clock, ope
 
 
 def test_guessing_references_is_cut_off(client, clock, community):
-    from notices.views import LOOKUP_MISSES_PER_HOUR
+    from notices.views_objections import LOOKUP_MISSES_PER_HOUR
 
     for i in range(LOOKUP_MISSES_PER_HOUR):
         assert client.get(lookup_url(community, f"25-AAAA-{i:04d}".replace("0", "2"))).status_code == 200
