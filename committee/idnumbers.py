@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -100,7 +101,36 @@ def mask_phone(value: str | None) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 
 
-PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+# ASCII digits only: ``\d`` would accept Arabic-Indic and other scripts' digits.
+PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$", re.ASCII)
+_PHONE_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―.·()]")
+_COUNTRY_CODE = re.compile(r"^(?:\+86|0086)")
+_LANDLINE = re.compile(r"^(0\d{2,3})[\s\-‐‑‒–—―.·)]+(\d[\d\s\-‐‑‒–—―.·]*)$", re.ASCII)
+
+
+def normalize_phone(value: str | None) -> str:
+    """A phone number as residents write it, in the one form the registry stores.
+
+    ``138 1234 5678``, ``138-1234-5678``, ``+86 138 1234 5678``, ``0086 13812345678`` and full-width
+    digits all give ``13812345678``; a landline keeps one hyphen after its area code
+    (``010 1234 5678`` -> ``010-12345678``). Anything else comes back trimmed, for
+    :func:`validate_phone` to explain.
+    """
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        return ""
+    compact = _PHONE_SEPARATORS.sub("", text)
+    national = _COUNTRY_CODE.sub("", compact)
+    if re.fullmatch(r"1[3-9][0-9]{9}", national):
+        return national
+    if re.fullmatch(r"861[3-9][0-9]{9}", compact):
+        return compact[2:]
+    landline = _LANDLINE.match(text)
+    if landline:
+        return f"{landline.group(1)}-{_PHONE_SEPARATORS.sub('', landline.group(2))}"
+    if re.fullmatch(r"0[0-9]{9,11}", compact):
+        return compact
+    return text
 
 
 def validate_phone(value: str) -> None:

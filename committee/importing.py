@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from committee.errors import RuleViolation
-from committee.idnumbers import id_check_char, mask_id, parse_id, validate_phone
+from committee.idnumbers import id_check_char, mask_id, normalize_phone, parse_id, validate_phone
 from committee.models import Building, Community, Household, Resident, ResidentsGroup, User
 from committee.services import check_scope, integrity_message
 
@@ -528,7 +528,7 @@ def import_plan(*, community: Community, data: bytes, file_name: str) -> ImportP
                     _("居住类型“%(value)s”无法识别，可填：%(labels)s。")
                     % {"value": v["residence"], "labels": "、".join(str(label) for _v, label in RES.choices)}
                 )
-        phone = re.sub(r"[\s]", "", v["phone"])
+        phone = normalize_phone(v["phone"])
         if phone:
             try:
                 validate_phone(phone)

@@ -743,10 +743,12 @@ class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     list_display = ["posting", "filed_at", "name", "filed_by", "status", "upheld", "answered_at"]
     list_filter = ["status", "posting__community"]
     list_select_related = ["posting", "filed_by"]
-    search_fields = ["posting__title", "name"]
+    # A resident who calls quotes the reference the board gave them.
+    search_fields = ["posting__title", "name", "=reference"]
     ordering = ["status", "filed_at"]
     fields = [
         "posting",
+        "reference",
         "filed_at",
         "name",
         "filed_by",
@@ -760,6 +762,7 @@ class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     ]
     readonly_fields = [
         "posting",
+        "reference",
         "filed_at",
         "name",
         "filed_by",

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import json
 import logging
 import re
@@ -47,6 +46,7 @@ from committee.errors import RuleViolation
 from committee.idnumbers import mask_id, mask_phone
 from committee.models import Community
 from committee.windows import window_end, window_last_day
+from notices.bodytext import plain_text
 from notices.models import Category, MonthlyDisclosure, Posting
 
 log = logging.getLogger(__name__)
@@ -199,8 +199,7 @@ def _window_lines(publish_at: dt.datetime, expire_at: dt.datetime | None, month:
 
 
 def _plain_text(body: str) -> str:
-    text = nh3.clean(body or "", tags=set())
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    return plain_text(body)
 
 
 _BODY_TAGS = {

@@ -11,9 +11,9 @@ from django.utils.translation import gettext
 
 from committee.models import Community
 from committee.windows import posted_until
+from notices.bodytext import excerpt
 from notices.models import Posting
 from notices.selectors import postings_visible
-from notices.templatetags.board import excerpt
 
 FEED_ITEMS = 50
 

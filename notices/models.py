@@ -265,6 +265,11 @@ class Objection(models.Model):
         related_name="+",
         verbose_name=_("答复人"),
     )
+    # The resident looks the objection up with this (notices.objections.new_reference): random, so
+    # one reference says nothing about another. Null only for rows from before it existed.
+    reference = models.CharField(_("查询编号"), max_length=16, unique=True, null=True, editable=False)
+    # SHA-256 of the normalized name, phone and text: the same objection sent twice is stored once.
+    fingerprint = models.CharField(_("内容指纹"), max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -280,8 +285,13 @@ class Objection(models.Model):
             models.CheckConstraint(
                 condition=~Q(phone="") | Q(filed_by__isnull=False), name="objection_has_contact"
             ),
+            models.UniqueConstraint(
+                fields=["posting", "fingerprint"], condition=~Q(fingerprint=""), name="objection_once_per_content"
+            ),
         ]
         permissions = [("file_objection", _("可以以监督委员身份对公开事项提出异议"))]
+        # The hourly limit per phone counts this resident's objections of the last hour.
+        indexes = [models.Index(fields=["phone", "filed_at"], name="objection_phone_idx")]
 
     def __str__(self) -> str:
         return str(_("对“%(title)s”的异议") % {"title": self.posting.title})

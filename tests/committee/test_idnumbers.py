@@ -40,3 +40,33 @@ def test_masks():
     assert mask_name("欧阳小明") == "欧**明"
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("") == ""
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("138 1234 5678", "13812345678"),
+        ("138-1234-5678", "13812345678"),
+        ("+86 13812345678", "13812345678"),
+        ("+86 138 1234 5678", "13812345678"),
+        ("0086-13812345678", "13812345678"),
+        ("８６１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese keyboard
+        (" 13812345678 ", "13812345678"),
+        ("010 1234 5678", "010-12345678"),
+        ("010-12345678", "010-12345678"),
+        ("0755-8888 6666", "0755-88886666"),
+    ],
+)
+def test_phone_normalized_as_residents_write_it(typed, stored):
+    from committee.idnumbers import normalize_phone, validate_phone
+
+    assert normalize_phone(typed) == stored
+    validate_phone(stored)
+
+
+@pytest.mark.parametrize("typed", ["12345", "١٣٨١٢٣٤٥٦٧٨", "138 1234 567", "+1 415 555 0100"])
+def test_phone_that_is_no_chinese_number_stays_refused(typed):
+    from committee.idnumbers import normalize_phone, validate_phone
+
+    with pytest.raises(ValidationError, match="电话号码格式不正确"):
+        validate_phone(normalize_phone(typed))

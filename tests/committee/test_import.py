@@ -100,6 +100,15 @@ def test_good_file_imports_households_and_residents_with_history_and_audit(commu
     assert "居民.csv" in entry.change_message and "3户" in entry.change_message and "6名居民" in entry.change_message
 
 
+def test_phones_written_with_spaces_dashes_or_country_code_are_stored_as_digits(community):
+    """The import and the public objection form share committee.idnumbers.normalize_phone."""
+    rows = good_rows(3)
+    rows[0][7], rows[2][7], rows[4][7] = "138 0013 8000", "+86 139-0013-9000", "010 6428 1234"
+    importing.residents_import(community=community, data=to_csv(rows), file_name="居民.csv", actor=None)
+    stored = {Resident.objects.get(id_number=rows[i][5]).phone for i in (0, 2, 4)}
+    assert stored == {"13800138000", "13900139000", "010-64281234"}
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk"])
 def test_csv_encodings_excel_uses(community, encoding):
     data = to_csv(good_rows(2), encoding=encoding)

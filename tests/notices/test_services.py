@@ -281,7 +281,9 @@ def test_objection_inside_the_window_and_its_answer(open_posting, django_capture
     with pytest.raises(RuleViolation, match="已于.*答复"):
         services.objection_answer(o, actor=chair, answer="改答复", upheld=True)
     outsider = staff_user(communities=[CommunityFactory()])
-    other = services.objection_file(open_posting, name="李雷", phone="010-12345678", body="x", at=MON)
+    other = services.objection_file(
+        open_posting, name="李雷", phone="010-12345678", body="公示金额有误", at=MON
+    )
     with pytest.raises(PermissionDenied):
         services.objection_answer(other, actor=outsider, answer="x", upheld=False)
 
@@ -303,7 +305,7 @@ def test_objection_outside_the_window_is_refused(open_posting, offset, message):
 
 def test_objection_last_instant_accepted(open_posting):
     last = MON + dt.timedelta(days=5) - dt.timedelta(microseconds=1)
-    services.objection_file(open_posting, name="王芳", phone="13912345678", body="x", at=last)
+    services.objection_file(open_posting, name="王芳", phone="13912345678", body="名单有误", at=last)
     assert Objection.objects.count() == 1
 
 

@@ -279,9 +279,12 @@ def test_objection_filed_through_the_service(client, community, clock, django_ca
     assert "已收到异议0件，已答复0件" in text(before) and 'name="phone"' in text(before)
     with django_capture_on_commit_callbacks(execute=True):  # the service bumps the cache on commit
         response = client.post(url, {"name": "王芳", "phone": "13912345678", "body": "情况不实"})
-    assert response.status_code == 302 and response["Location"].endswith("/objection/filed/")
-    assert "您的异议已提交" in text(client.get(response["Location"]))
-    assert Objection.objects.get(posting=p).filed_at == NOW
+    objection = Objection.objects.get(posting=p)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/objection/filed/{objection.reference}/")
+    filed = text(client.get(response["Location"]))
+    assert "您的异议已提交" in filed and objection.reference in filed
+    assert objection.filed_at == NOW
     assert "已收到异议1件，已答复0件" in text(client.get(url))
 
 
@@ -337,13 +340,14 @@ def test_objection_flood_from_one_phone_is_slowed_down(client, community, clock)
     p = posting(community, objections_open=True)
     url = reverse("notices:posting", kwargs={"slug": community.slug, "pk": p.pk})
     for i in range(OBJECTIONS_PER_HOUR):
-        assert client.post(url, {"name": "王芳", "phone": "13912345678", "body": f"第{i}条"}).status_code == 302
-    refused = client.post(url, {"name": "王芳", "phone": "13912345678", "body": "再来一条"})
+        sent = client.post(url, {"name": "王芳", "phone": "13912345678", "body": f"第{i}户的情况不实"})
+        assert sent.status_code == 302
+    refused = client.post(url, {"name": "王芳", "phone": "139 1234 5678", "body": "再来一条异议"})
     assert refused.status_code == 429 and "提交过于频繁" in text(refused)
     assert Objection.objects.filter(posting=p).count() == OBJECTIONS_PER_HOUR
     # Another resident (phone) is not affected, even from the same address (a shared proxy)...
-    assert client.post(url, {"name": "李娜", "phone": "13812345678", "body": "有误"}).status_code == 302
-    # ...until the address itself floods.
+    assert client.post(url, {"name": "李娜", "phone": "13812345678", "body": "名单有误"}).status_code == 302
+    # ...until the address itself floods (every attempt counts there, valid or not).
     for i in range(OBJECTIONS_PER_ADDRESS_PER_HOUR):
         client.post(url, {"name": "某人", "phone": f"1370000{i:04d}", "body": "刷屏"})
-    assert client.post(url, {"name": "赵敏", "phone": "13600001111", "body": "有误"}).status_code == 429
+    assert client.post(url, {"name": "赵敏", "phone": "13600001111", "body": "名单有误"}).status_code == 429
