@@ -147,7 +147,7 @@ def test_monthly_task_is_idempotent_and_catches_up_when_run_late(xingfu, time_ma
 def test_existing_sheets_generated_before_their_month_ended_become_drafts(xingfu):
     from importlib import import_module
 
-    migration = import_module("notices.migrations.0005_disclosure_drafts_and_jobs")
+    migration = import_module("notices.migrations.0006_disclosure_drafts_and_jobs")
     early, _ = disclosure_generate(community=xingfu, month=OCT, at=when(31, hour=23))
     late, _ = disclosure_generate(community=xingfu, month=OCT, at=AFTER_OCT)
     MonthlyDisclosure.objects.filter(pk=early.pk).update(is_final=True, version=7)  # as before the change
