@@ -323,9 +323,15 @@ def _columns(header: list[str]) -> dict[str, int]:
 # --- Checking ---------------------------------------------------------------------------------------
 
 
-_EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+\d+$", re.I)
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
-_GROUP_NUMBER = re.compile(r"^第?(\d+)(组|小组|居民小组)?$")
+# ASCII digits only ([0-9], never \d): \d also matches other scripts' digits, which int() reads but
+# the database refuses or stores as text nobody can search. Full-width digits are ASCII by now (NFKC).
+_EXCEL_NUMBER = re.compile(r"^[0-9](\.[0-9]+)?E\+[0-9]+$", re.I)
+_DATE = re.compile(r"^([0-9]{4})[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?$")
+_COMPACT_DATE = re.compile(r"^([0-9]{4})([0-9]{2})([0-9]{2})$")
+_GROUP_NUMBER = re.compile(r"^第?([0-9]+)(组|小组|居民小组)?$")
+# PostgreSQL refuses NUL in text, which would fail the whole write after a clean preview; the other
+# control characters are invisible junk from copy and paste. Line breaks and tabs stay allowed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _text(value, key: str, problems: list[str]) -> str:
@@ -342,7 +348,14 @@ def _text(value, key: str, problems: list[str]) -> str:
     if isinstance(value, int) and key == "id_number":
         problems.append(_("身份证号码被 Excel 存成了数字：请把该列设为“文本”格式后重新填写。"))
         return ""
-    return str(value).strip()
+    text = str(value).strip()
+    if _CONTROL.search(text):
+        problems.append(
+            _("%(column)s含有不可见的控制字符（多为从其他系统复制带入），请删除后重新上传。")
+            % {"column": dict((c.key, c.header) for c in COLUMNS)[key]}
+        )
+        return _CONTROL.sub("", text)
+    return text
 
 
 def _date(value, problems: list[str]) -> dt.date | None:
@@ -353,7 +366,7 @@ def _date(value, problems: list[str]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    m = _DATE.match(text) or re.match(r"^(\d{4})(\d{2})(\d{2})$", text)
+    m = _DATE.match(text) or _COMPACT_DATE.match(text)
     if m:
         try:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -381,7 +394,9 @@ def _load(community: Community) -> _Context:
         groups_by_name={name: (pk, name) for pk, _n, name in groups},
         buildings={
             name: (pk, group_id)
-            for pk, name, group_id in Building.objects.filter(community=community).values_list("pk", "name", "group_id")
+            for pk, name, group_id in Building.objects.filter(community=community).values_list(
+                "pk", "name", "group_id"
+            )
         },
         households={
             number: (pk, address, group_id)
@@ -419,11 +434,17 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def import_plan(*, community: Community, data: bytes, file_name: str) -> ImportPlan:
-    """Read and check a file against ``community`` without writing anything (the preview)."""
+def import_plan(
+    *, community: Community, data: bytes, file_name: str, at: dt.datetime | None = None
+) -> ImportPlan:
+    """Read and check a file against ``community`` without writing anything (the preview).
+
+    ``at`` is the moment the checks hold for (birth and move-in dates not after its day)."""
     plan = ImportPlan(community=community, file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     if len(data) > MAX_BYTES:
-        plan.file_errors.append(_("文件过大（超过%(mb)dMB），请分批导入。") % {"mb": MAX_BYTES // 1024 // 1024})
+        plan.file_errors.append(
+            _("文件过大（超过%(mb)dMB），请分批导入。") % {"mb": MAX_BYTES // 1024 // 1024}
+        )
         return plan
     try:
         header, rows = read_rows(data, file_name)
@@ -434,7 +455,8 @@ def import_plan(*, community: Community, data: bytes, file_name: str) -> ImportP
     missing = [c.header for c in COLUMNS if c.required and c.key not in cols]
     if missing:
         plan.file_errors.append(
-            _("缺少必需的列：%(columns)s。第一行须为列名，可下载导入模板对照。") % {"columns": "、".join(missing)}
+            _("缺少必需的列：%(columns)s。第一行须为列名，可下载导入模板对照。")
+            % {"columns": "、".join(missing)}
         )
         return plan
 
@@ -442,7 +464,7 @@ def import_plan(*, community: Community, data: bytes, file_name: str) -> ImportP
     relations = _label_map(R.choices, RELATION_WORDS)
     residences = _label_map(RES.choices, RESIDENCE_WORDS)
     relation_labels = "、".join(str(label) for _v, label in R.choices)
-    today = timezone.localdate()
+    today = timezone.localdate(at) if at else timezone.localdate()
     required = [c for c in COLUMNS if c.required]
     lengths = [c for c in COLUMNS if c.max_length]
 
@@ -479,14 +501,16 @@ def import_plan(*, community: Community, data: bytes, file_name: str) -> ImportP
                 problems.append(_("身份证号码被 Excel 存成了科学计数法（%(value)s），末几位已丢失：请把该列设为“文本”格式后重新填写。") % {"value": id_raw})  # fmt: skip
             else:
                 try:
-                    info = parse_id(id_raw)
+                    info = parse_id(id_raw, today=today)
                 except ValidationError as e:
                     problems.extend(e.messages)
         if info is not None:
             if info.number in ctx.ids:
                 other_name, other_household = ctx.ids[info.number]
                 problems.append(
-                    _("该身份证号码已在本社区登记（%(name)s，户号%(household)s），同一人在一个社区只能登记一次。")
+                    _(
+                        "该身份证号码已在本社区登记（%(name)s，户号%(household)s），同一人在一个社区只能登记一次。"
+                    )
                     % {"name": other_name, "household": other_household}
                 )
             elif info.number in seen_ids:
@@ -503,7 +527,8 @@ def import_plan(*, community: Community, data: bytes, file_name: str) -> ImportP
             group = _group(v["group"], ctx)
             if group is None:
                 problems.append(
-                    _("居民小组“%(value)s”不存在：请填写本社区已有的组号（如 3）或小组名称。") % {"value": v["group"]}
+                    _("居民小组“%(value)s”不存在：请填写本社区已有的组号（如 3）或小组名称。")
+                    % {"value": v["group"]}
                 )
         building = None
         if v["building"]:
@@ -643,7 +668,7 @@ def residents_import(
     check_scope(actor, community.pk)
     at = at or timezone.now()
     community = Community.objects.select_for_update().get(pk=community.pk)
-    plan = import_plan(community=community, data=data, file_name=file_name)
+    plan = import_plan(community=community, data=data, file_name=file_name, at=at)
     if not plan.ok:
         raise ImportRefused(plan)
     reason = _("导入文件“%(file)s”") % {"file": file_name}
@@ -672,7 +697,8 @@ def residents_import(
             if plan.existing_households:
                 household_ids.update(
                     Household.objects.filter(
-                        community=community, number__in={r.household for r in plan.rows if not r.new_household}
+                        community=community,
+                        number__in={r.household for r in plan.rows if not r.new_household},
                     ).values_list("number", "pk")
                 )
             residents = [
@@ -702,9 +728,7 @@ def residents_import(
     except IntegrityError as e:  # a resident registered by hand between check and write
         raise RuleViolation(integrity_message(e)) from e
 
-    message = _(
-        "导入文件“%(file)s”（SHA-256 %(hash)s）：新建%(households)d户，新增%(residents)d名居民。"
-    ) % {
+    message = _("导入文件“%(file)s”（SHA-256 %(hash)s）：新建%(households)d户，新增%(residents)d名居民。") % {
         "file": file_name,
         "hash": plan.sha256[:16],
         "households": len(created),
