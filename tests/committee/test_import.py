@@ -499,3 +499,55 @@ def test_admin_preview_shows_the_row_of_an_arabic_indic_id(client, community, se
     rows[1][5] = _arabic_indic("11010519491231002") + "X"
     page = _upload(client, community, to_csv(rows)).content.decode()
     assert "第3行" in page and "半角数字" in page and "确认导入" not in page
+
+
+# --- The downloadable error list ----------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example","点此")', "+86-1", "-2+3", "@SUM(A1:A9)"]
+
+
+def _formula_rows() -> list[list[str]]:
+    rows = good_rows(1)
+    for name in FORMULAS:
+        # Each row is bad (unknown relation), so it lands in the error list with its name.
+        rows.append(
+            ["7700000", "幸福里1号楼1单元101室", "1", "", name, make_id_number(), "邻居", "", "", "", ""]
+        )
+    rows.append(
+        ["7700000", "幸福里1号楼1单元101室", "1", "", "赵六", "=cmd|' /C calc'!A0", "子女", "", "", "", ""]
+    )
+    return rows
+
+
+def test_error_list_neutralises_spreadsheet_formulas_in_csv_and_xlsx(client, community, settings, tmp_path):
+    settings.PORTAL_IMPORT_DIR = tmp_path
+    client.force_login(staff_user(communities=[community]))
+    page = _upload(client, community, to_csv(_formula_rows())).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+    report = client.get(reverse("admin:committee_resident_import_errors", args=[token]))
+    lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    names = [line[1] for line in lines[1:]]
+    assert names[:4] == ["'" + f for f in FORMULAS]
+    assert lines[5][2].startswith("'=cmd")  # the (masked) ID cell as typed
+    every_cell = [cell for line in lines for cell in line]
+    assert not [c for c in every_cell if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    response = client.get(reverse("admin:committee_resident_import_errors_xlsx", args=[token]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["行号", "姓名", "身份证号码", "问题"]
+    assert [v[1] for v in values[1:5]] == ["'" + f for f in FORMULAS]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell
+    assert values[5][2].startswith("'=cmd") and "邻居" in values[1][3]
+
+
+def test_spreadsheet_cell_neutralising_rule():
+    from committee.importing import spreadsheet_cell
+
+    for dangerous in ("=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"):
+        assert spreadsheet_cell(dangerous) == "'" + dangerous
+    for safe in ("张伟", "第3行", "", "1-2", "a=b"):
+        assert spreadsheet_cell(safe) == safe
+    assert spreadsheet_cell(12) == 12
