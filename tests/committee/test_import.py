@@ -551,3 +551,12 @@ def test_spreadsheet_cell_neutralising_rule():
     for safe in ("张伟", "第3行", "", "1-2", "a=b"):
         assert spreadsheet_cell(safe) == safe
     assert spreadsheet_cell(12) == 12
+
+
+def test_a_csv_the_reader_gives_up_on_midway_is_a_file_error_not_a_crash(community):
+    rows = good_rows(2)
+    rows[2][10] = "很长的备注" * 30_000  # past the csv module's field size limit (131,072 characters)
+    plan = importing.import_plan(community=community, data=to_csv(rows), file_name="a.csv")
+    assert not plan.ok and "第4行" in plan.file_errors[0]
+    with pytest.raises(importing.ImportRefused, match="第4行"):
+        importing.residents_import(community=community, data=to_csv(rows), file_name="a.csv", actor=None)
