@@ -47,9 +47,9 @@ def parse_id(value: str, *, today: dt.date | None = None) -> IdInfo:
     if not ID_PATTERN.match(number):
         if any(c.isdigit() and not c.isascii() for c in number):
             raise ValidationError(
-                _("身份证号码只能用半角数字0–9和X填写，“%(value)s”中含有其他文字的数字，请重新输入。"),
+                # Not echoed: the import's error list shows ID numbers masked only.
+                _("身份证号码只能用半角数字0–9和X填写，该号码中含有其他文字的数字，请重新输入。"),
                 code="id_format",
-                params={"value": value},
             )
         raise ValidationError(
             _("身份证号码应为18位：前17位为数字，最后一位为数字或X（收到“%(value)s”）。"),

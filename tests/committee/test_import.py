@@ -499,6 +499,7 @@ def test_admin_preview_shows_the_row_of_an_arabic_indic_id(client, community, se
     rows[1][5] = _arabic_indic("11010519491231002") + "X"
     page = _upload(client, community, to_csv(rows)).content.decode()
     assert "第3行" in page and "半角数字" in page and "确认导入" not in page
+    assert rows[1][5] not in page  # the message does not echo the number the list shows masked
 
 
 # --- The downloadable error list ----------------------------------------------------------------
