@@ -33,7 +33,10 @@ class FreshDatabase:
     """``with FreshDatabase(ctx, "juwei_bench_h2_admin") as env:`` — migrated, dropped after."""
 
     def __init__(self, ctx, name: str):
-        self.ctx, self.name = ctx, name
+        # Suffixed with the given database's name: several worktrees share one PostgreSQL server,
+        # and two runs on one fixed name would drop each other's database mid-measurement.
+        base = urlparse(ctx.database_url).path.lstrip("/")
+        self.ctx, self.name = ctx, f"{name}_{base}" if base and base != "juwei" else name
         self.root = Path(ctx.root)
         self.python = str(self.root / ".venv" / "bin" / "python")
 

@@ -8,9 +8,7 @@ checks every row again before writing, so nothing shown in the preview is truste
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import secrets
 import time
 from pathlib import Path
@@ -34,6 +32,7 @@ SESSION_PREFIX = "committee_import:"
 PREVIEW_ROWS = 10
 ERRORS_SHOWN = 1000
 KEEP_SECONDS = 24 * 3600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def import_dir() -> Path:
@@ -54,7 +53,9 @@ def _sweep(folder: Path) -> None:
 
 
 class ImportForm(forms.Form):
-    community = forms.ModelChoiceField(queryset=Community.objects.none(), label=_("导入到社区"), empty_label=None)
+    community = forms.ModelChoiceField(
+        queryset=Community.objects.none(), label=_("导入到社区"), empty_label=None
+    )
     file = forms.FileField(
         label=_("文件"),
         help_text=_("CSV（UTF-8 或 GBK 编码）或 Excel .xlsx；第一行为列名，每行一名居民。"),
@@ -71,7 +72,8 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(gettext("只支持 .csv 或 .xlsx 文件。"))
         if f.size > importing.MAX_BYTES:
             raise forms.ValidationError(
-                gettext("文件过大（超过%(mb)dMB），请分批导入。") % {"mb": importing.MAX_BYTES // 1024 // 1024}
+                gettext("文件过大（超过%(mb)dMB），请分批导入。")
+                % {"mb": importing.MAX_BYTES // 1024 // 1024}
             )
         return f
 
@@ -89,7 +91,8 @@ class ImportAdminMixin:
             path("import/", wrap(self.import_view), name=f"{prefix}_import"),
             path("import/template.csv", wrap(self.import_template_view), {"fmt": "csv"}, name=f"{prefix}_import_csv"),
             path("import/template.xlsx", wrap(self.import_template_view), {"fmt": "xlsx"}, name=f"{prefix}_import_xlsx"),
-            path("import/<str:token>/errors.csv", wrap(self.import_errors_view), name=f"{prefix}_import_errors"),
+            path("import/<str:token>/errors.csv", wrap(self.import_errors_view), {"fmt": "csv"}, name=f"{prefix}_import_errors"),
+            path("import/<str:token>/errors.xlsx", wrap(self.import_errors_view), {"fmt": "xlsx"}, name=f"{prefix}_import_errors_xlsx"),
         ] + super().get_urls()  # fmt: skip
 
     def has_import_permission(self, request) -> bool:
@@ -97,7 +100,10 @@ class ImportAdminMixin:
         return user.is_active and user.has_perms(["committee.add_household", "committee.add_resident"])
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "has_import_permission": self.has_import_permission(request),
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
     # --- views ---
@@ -106,28 +112,25 @@ class ImportAdminMixin:
         if not self.has_import_permission(request):
             raise PermissionDenied
         if fmt == "xlsx":
-            response = HttpResponse(
-                importing.template_xlsx(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+            response = HttpResponse(importing.template_xlsx(), content_type=XLSX)
         else:
             response = HttpResponse(importing.template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f"attachment; filename=\"juwei-import-template.{fmt}\"; filename*=UTF-8''{_quote('居民导入模板')}.{fmt}"
+        response["Content-Disposition"] = (
+            f"attachment; filename=\"juwei-import-template.{fmt}\"; filename*=UTF-8''{_quote('居民导入模板')}.{fmt}"
+        )
         return response
 
-    def import_errors_view(self, request, token: str):
-        """Every bad row of a previewed file as CSV (the page shows the first thousand)."""
+    def import_errors_view(self, request, token: str, fmt: str):
+        """Every bad row of a previewed file (the page shows the first thousand)."""
         stored = self._stored(request, token)
-        plan = importing.import_plan(community=stored["community"], data=stored["data"], file_name=stored["name"])
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([gettext("行号"), gettext("姓名"), gettext("身份证号码"), gettext("问题")])
-        for message in plan.file_errors:
-            writer.writerow(["", "", "", message])
-        for e in plan.errors:
-            writer.writerow([e.line, e.name, e.masked_id, e.text])
-        response = HttpResponse(("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
+        plan = importing.import_plan(
+            community=stored["community"], data=stored["data"], file_name=stored["name"]
+        )
+        if fmt == "xlsx":
+            response = HttpResponse(importing.errors_xlsx(plan), content_type=XLSX)
+        else:
+            response = HttpResponse(importing.errors_csv(plan), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-errors.{fmt}"'
         return response
 
     def import_view(self, request):
@@ -162,7 +165,10 @@ class ImportAdminMixin:
         stored = self._stored(request, token)
         try:
             result = importing.residents_import(
-                community=stored["community"], data=stored["data"], file_name=stored["name"], actor=request.user
+                community=stored["community"],
+                data=stored["data"],
+                file_name=stored["name"],
+                actor=request.user,
             )
         except importing.ImportRefused as e:
             messages.error(request, gettext("确认时重新检查发现问题，未导入任何数据。"))
@@ -233,6 +239,7 @@ class ImportAdminMixin:
             "template_csv_url": reverse(f"admin:{prefix}_import_csv"),
             "template_xlsx_url": reverse(f"admin:{prefix}_import_xlsx"),
             "errors_url": reverse(f"admin:{prefix}_import_errors", args=[token]) if token else "",
+            "errors_xlsx_url": reverse(f"admin:{prefix}_import_errors_xlsx", args=[token]) if token else "",
             "changelist_url": reverse(f"admin:{prefix}_changelist"),
         }
         return TemplateResponse(request, self.import_template, context)

@@ -21,7 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from committee.idnumbers import parse_id, validate_phone
 
-fraction_validator = RegexValidator(r"^\d+/[1-9]\d*$", _("请填写分数，如 1/2 或 2/3。"))
+# [0-9], not \d: \d also matches other scripts' digits, which int() reads and the admin would store.
+fraction_validator = RegexValidator(r"^[0-9]+/[1-9][0-9]*$", _("请填写分数，如 1/2 或 2/3。"))
 
 
 class User(AbstractUser):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import random
 
 import factory
 from django.contrib.auth.models import Group
@@ -16,13 +15,37 @@ from committee.roles import roles_sync
 _serial = itertools.count(1)
 
 
-def make_id_number(birth: dt.date | None = None, sex: str = "M", area: str = "110101") -> str:
+class IdNumbers:
+    """Valid GB 11643 numbers from a counter: unique within a run, the same from run to run.
+
+    The n-th number takes its order code from ``n % 500`` (the last digit of which carries the
+    sex) and its area code from ``n // 500``, so no two numbers share area and order whatever birth
+    dates are asked for; without one, the birth date steps through 1950–1999 (adults on any day the
+    suite runs, so age rules never depend on the run).
+    """
+
+    FIRST_BIRTH = dt.date(1950, 1, 1)
+    BIRTH_DAYS = (dt.date(1999, 12, 31) - FIRST_BIRTH).days + 1
+    STRIDE = 7919  # a prime: consecutive numbers get birth dates far apart
+
+    def __init__(self) -> None:
+        self._count = itertools.count()
+
+    def next(self, birth: dt.date | None = None, sex: str = "M") -> str:
+        n = next(self._count)
+        birth = birth or self.FIRST_BIRTH + dt.timedelta(days=n * self.STRIDE % self.BIRTH_DAYS)
+        area = 110101 + n // 500
+        order = n % 500 * 2 + (1 if sex == "M" else 0)
+        first17 = f"{area:06d}{birth:%Y%m%d}{order:03d}"
+        return first17 + id_check_char(first17)
+
+
+_id_numbers = IdNumbers()
+
+
+def make_id_number(birth: dt.date | None = None, sex: str = "M") -> str:
     """A valid GB 11643 number, unique within a test run."""
-    birth = birth or dt.date(1960, 1, 1) + dt.timedelta(days=random.randint(0, 20000))
-    seq = next(_serial) % 500
-    order = seq * 2 + (1 if sex == "M" else 0)
-    first17 = f"{area}{birth:%Y%m%d}{order:03d}"
-    return first17 + id_check_char(first17)
+    return _id_numbers.next(birth=birth, sex=sex)
 
 
 class StreetOfficeFactory(factory.django.DjangoModelFactory):

@@ -242,3 +242,29 @@ def test_superuser_account_form_has_the_profile_and_powers(client, community):
     for name in ("role_names", "communities", "street_office", "is_superuser", "title"):
         assert f'name="{name}"' in html, name
     assert client.get(reverse("admin:committee_officialday_add")).status_code == 200
+
+
+def test_id_number_born_in_the_future_is_refused_in_the_resident_form(chair_client, household):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    number = f.make_id_number(birth=tomorrow)
+    response = chair_client.post(
+        reverse("admin:committee_resident_add"), _resident_post(household, id_number=number)
+    )
+    assert response.status_code == 200
+    assert f"出生日期{tomorrow.isoformat()}晚于今天" in response.content.decode()
+    assert not cm.Resident.objects.exists()
+
+
+def test_rules_fractions_take_ascii_digits_only(community):
+    from django.core.exceptions import ValidationError
+
+    rules = community.rules
+    rules.assembly_quorum = "\u0662/3"  # an Arabic-Indic 2: int() reads it, \d matched it
+    with pytest.raises(ValidationError, match="请填写分数"):
+        rules.full_clean()
+    rules.assembly_quorum = "2/3"
+    rules.full_clean()

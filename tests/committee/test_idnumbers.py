@@ -1,9 +1,11 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from committee.idnumbers import id_check_char, mask_id, mask_name, mask_phone, parse_id
+from committee.idnumbers import id_check_char, mask_id, mask_name, mask_phone, parse_id, validate_phone
 
 
 def test_parse_valid_id_derives_birth_and_sex():
@@ -23,10 +25,9 @@ def test_parse_valid_id_derives_birth_and_sex():
     ],
 )
 def test_parse_rejects_bad_ids_with_a_chinese_message(value, code):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationError, match="身份证号码") as exc:
         parse_id(value)
     assert exc.value.code == code
-    assert any("身份证" in m for m in exc.value.messages)
 
 
 def test_check_char_matches_standard_example():
@@ -70,3 +71,64 @@ def test_phone_that_is_no_chinese_number_stays_refused(typed):
 
     with pytest.raises(ValidationError, match="电话号码格式不正确"):
         validate_phone(normalize_phone(typed))
+def _id_born(birth: dt.date, order: str = "123") -> str:
+    first17 = f"110101{birth:%Y%m%d}{order}"
+    return first17 + id_check_char(first17)
+
+
+def test_birth_date_in_the_future_is_refused_naming_the_date():
+    today = dt.date(2026, 3, 1)
+    assert parse_id(_id_born(today), today=today).birth_date == today  # born today: fine
+    with pytest.raises(ValidationError, match="2026-03-02") as exc:
+        parse_id(_id_born(dt.date(2026, 3, 2)), today=today)
+    assert exc.value.code == "id_birth_future"
+    assert "晚于今天" in exc.value.messages[0] and "2026-03-01" in exc.value.messages[0]
+
+
+def test_birth_years_before_1900_are_refused():
+    assert parse_id(_id_born(dt.date(1900, 1, 1)), today=dt.date(2026, 3, 1)).birth_date.year == 1900
+    with pytest.raises(ValidationError, match="早于1900年") as exc:
+        parse_id(_id_born(dt.date(1899, 12, 31)), today=dt.date(2026, 3, 1))
+    assert exc.value.code == "id_birth" and "1899-12-31" in exc.value.messages[0]
+
+
+def test_without_today_the_current_date_is_used():
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="晚于今天"):
+        parse_id(_id_born(tomorrow))
+
+
+def _arabic_indic(text: str) -> str:
+    return text.translate({ord(str(d)): chr(0x0660 + d) for d in range(10)})
+
+
+def test_digits_other_than_ascii_are_refused_as_format_errors():
+    # With an X check character nothing else compares digits, so `\d` let the whole number through.
+    number = "11010519491231002X"
+    eastern = _arabic_indic(number[:17]) + "X"
+    assert re.match(r"^\d{17}[\dX]$", eastern)
+    with pytest.raises(ValidationError, match="半角数字") as exc:
+        parse_id(eastern)
+    assert exc.value.code == "id_format"
+    devanagari = number[:17].translate({ord(str(d)): chr(0x0966 + d) for d in range(10)}) + "X"
+    with pytest.raises(ValidationError, match="半角数字"):
+        parse_id(devanagari)
+
+
+def _full_width(text: str) -> str:
+    return text.translate({ord(str(d)): chr(0xFF10 + d) for d in range(10)})
+
+
+def test_full_width_digits_from_chinese_input_methods_are_normalised():
+    number = _id_born(dt.date(1980, 1, 1))
+    assert parse_id(_full_width(number)).number == number
+    assert parse_id(_full_width("11010519491231002") + "ｘ").number == "11010519491231002X"
+
+
+def test_phone_digits_must_be_ascii():
+    validate_phone("13812345678")
+    validate_phone("010-12345678")
+    with pytest.raises(ValidationError, match="电话号码格式不正确"):
+        validate_phone("138" + _arabic_indic("12345678"))
+    with pytest.raises(ValidationError, match="电话号码格式不正确"):
+        validate_phone("010-" + _arabic_indic("12345678"))

@@ -20,7 +20,19 @@ from tests.factories import CommunityFactory, HouseholdFactory, ResidentFactory,
 
 pytestmark = pytest.mark.django_db
 
-HEADER = ["户号", "住址", "居民小组", "楼栋", "姓名", "身份证号码", "与户主关系", "联系电话", "居住类型", "迁入日期", "备注"]
+HEADER = [
+    "户号",
+    "住址",
+    "居民小组",
+    "楼栋",
+    "姓名",
+    "身份证号码",
+    "与户主关系",
+    "联系电话",
+    "居住类型",
+    "迁入日期",
+    "备注",
+]
 
 
 @pytest.fixture
@@ -43,7 +55,21 @@ def good_rows(n_households: int = 3) -> list[list[str]]:
         spouse = make_id_number(birth=dt.date(1972, 5, 6), sex="F")
         number = f"77{h:05d}"
         address = f"幸福里1号楼1单元{h + 101}室"
-        rows.append([number, address, "1", "1号楼", "张伟", head, "户主", "13800138000", "户籍在本社区", "2010-05-01", ""])
+        rows.append(
+            [
+                number,
+                address,
+                "1",
+                "1号楼",
+                "张伟",
+                head,
+                "户主",
+                "13800138000",
+                "户籍在本社区",
+                "2010-05-01",
+                "",
+            ]
+        )
         rows.append([number, address, "第一居民小组", "1号楼", "王芳", spouse, "妻", "", "", "", "示例"])
     return rows
 
@@ -91,13 +117,19 @@ def test_good_file_imports_households_and_residents_with_history_and_audit(commu
     assert head.birth_date == dt.date(int(rows[0][5][6:10]), int(rows[0][5][10:12]), int(rows[0][5][12:14]))
     assert head.moved_in_on == dt.date(2010, 5, 1) and head.phone == "13800138000"
     spouse = Resident.objects.get(id_number=rows[1][5])
-    assert spouse.relation_to_head == Resident.Relation.SPOUSE and spouse.sex == "F" and spouse.notes == "示例"
+    assert (
+        spouse.relation_to_head == Resident.Relation.SPOUSE and spouse.sex == "F" and spouse.notes == "示例"
+    )
     history = head.history.get()
     assert history.history_user == actor and "居民.csv" in history.history_change_reason
     assert Household.history.filter(history_user=actor).count() == 3
     entry = LogEntry.objects.get()
     assert entry.user == actor and entry.object_id == str(community.pk)
-    assert "居民.csv" in entry.change_message and "3户" in entry.change_message and "6名居民" in entry.change_message
+    assert (
+        "居民.csv" in entry.change_message
+        and "3户" in entry.change_message
+        and "6名居民" in entry.change_message
+    )
 
 
 def test_phones_written_with_spaces_dashes_or_country_code_are_stored_as_digits(community):
@@ -139,17 +171,77 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_has_line_and_reason(commu
     rows = [
         ["8800001", "幸福里1号", "1", "", "甲", make_id_number(), "户主", "", "", "", ""],  # 2 good
         ["8800001", "幸福里1号", "1", "", "乙", bad_checksum, "配偶", "", "", "", ""],  # 3 checksum
-        ["8800001", "幸福里1号", "1", "", "丙", registered.id_number, "子女", "", "", "", ""],  # 4 in community
+        [
+            "8800001",
+            "幸福里1号",
+            "1",
+            "",
+            "丙",
+            registered.id_number,
+            "子女",
+            "",
+            "",
+            "",
+            "",
+        ],  # 4 in community
         ["8800001", "幸福里1号", "1", "", "丁", dup, "子女", "", "", "", ""],  # 5 good
         ["8800001", "幸福里1号", "1", "", "戊", dup, "子女", "", "", "", ""],  # 6 same ID twice
-        ["8800002", "幸福里2号", "第九组", "", "己", make_id_number(), "户主", "", "", "", ""],  # 7 unknown group
-        ["8800001", "幸福里1号", "1", "", "庚", make_id_number(), "邻居", "", "", "", ""],  # 8 unknown relation
+        [
+            "8800002",
+            "幸福里2号",
+            "第九组",
+            "",
+            "己",
+            make_id_number(),
+            "户主",
+            "",
+            "",
+            "",
+            "",
+        ],  # 7 unknown group
+        [
+            "8800001",
+            "幸福里1号",
+            "1",
+            "",
+            "庚",
+            make_id_number(),
+            "邻居",
+            "",
+            "",
+            "",
+            "",
+        ],  # 8 unknown relation
         ["8800001", "幸福里1号", "1", "", "辛", make_id_number(), "子女", "12345", "", "", ""],  # 9 bad phone
         ["8800001", "幸福里1号", "1", "", "", make_id_number(), "子女", "", "", "", ""],  # 10 missing name
-        ["5500000", "幸福里10号", "1", "", "壬", make_id_number(), "子女", "", "", "", ""],  # 11 other address
+        [
+            "5500000",
+            "幸福里10号",
+            "1",
+            "",
+            "壬",
+            make_id_number(),
+            "子女",
+            "",
+            "",
+            "",
+            "",
+        ],  # 11 other address
         ["8800001", "幸福里1号", "1", "", "癸", make_id_number(), "户主", "", "", "", ""],  # 12 second head
         ["8800003", "幸福里3号", "2", "", "子", make_id_number(), "子女", "", "", "", ""],  # 13 no head
-        ["8800001", "幸福里3号", "1", "", "丑", make_id_number(), "子女", "", "", "", ""],  # 14 address differs
+        [
+            "8800001",
+            "幸福里3号",
+            "1",
+            "",
+            "丑",
+            make_id_number(),
+            "子女",
+            "",
+            "",
+            "",
+            "",
+        ],  # 14 address differs
         ["8800001", "幸福里1号", "1", "", "寅", elsewhere.id_number, "子女", "", "", "", ""],  # 15 good
         ["8800001", "幸福里1号", "1", "9号楼", "卯", make_id_number(), "子女", "", "", "", ""],  # 16 building
     ]
@@ -179,13 +271,26 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_has_line_and_reason(commu
 
 
 def test_missing_columns_and_unreadable_files_are_file_errors(community):
-    plan = importing.import_plan(community=community, data=to_csv([], header=["姓名", "住址"]), file_name="a.csv")
+    plan = importing.import_plan(
+        community=community, data=to_csv([], header=["姓名", "住址"]), file_name="a.csv"
+    )
     assert not plan.ok and "缺少必需的列" in plan.file_errors[0] and "身份证号码" in plan.file_errors[0]
     assert "空" in importing.import_plan(community=community, data=b"", file_name="a.csv").file_errors[0]
     assert ".xls" in importing.import_plan(community=community, data=b"x", file_name="a.xls").file_errors[0]
-    assert "xlsx" in importing.import_plan(community=community, data=b"not a zip", file_name="a.xlsx").file_errors[0]
-    assert "编码" in importing.import_plan(community=community, data=b"\xff\xfe\xfa\xfb", file_name="a.csv").file_errors[0]
-    assert "没有居民数据" in importing.import_plan(community=community, data=to_csv([]), file_name="a.csv").file_errors[0]
+    assert (
+        "xlsx"
+        in importing.import_plan(community=community, data=b"not a zip", file_name="a.xlsx").file_errors[0]
+    )
+    assert (
+        "编码"
+        in importing.import_plan(
+            community=community, data=b"\xff\xfe\xfa\xfb", file_name="a.csv"
+        ).file_errors[0]
+    )
+    assert (
+        "没有居民数据"
+        in importing.import_plan(community=community, data=to_csv([]), file_name="a.csv").file_errors[0]
+    )
 
 
 def test_rows_join_an_existing_household_with_the_same_address(community):
@@ -260,7 +365,9 @@ def test_admin_preview_then_confirm(client, community, settings, tmp_path):
 def test_admin_bad_file_lists_rows_and_offers_no_confirm(client, community, settings, tmp_path):
     settings.PORTAL_IMPORT_DIR = tmp_path
     client.force_login(staff_user(communities=[community]))
-    rows = good_rows(1) + [["7799999", "幸福里", "1", "", "李四", "110101199001011234", "户主", "", "", "", ""]]
+    rows = good_rows(1) + [
+        ["7799999", "幸福里", "1", "", "李四", "110101199001011234", "户主", "", "", "", ""]
+    ]
     page = _upload(client, community, to_csv(rows)).content.decode()
     assert "第4行" in page and "校验码错误" in page
     assert "确认导入" not in page and "1101**********1234" not in page
@@ -313,3 +420,153 @@ def test_admin_template_downloads(client, community):
     assert "身份证号码*" in response.content.decode("utf-8-sig")
     response = client.get(reverse("admin:committee_household_import_xlsx"))
     assert load_workbook(io.BytesIO(response.content)).active["A1"].value == "户号*"
+
+
+# --- What the preview accepts, the confirm writes ------------------------------------------------
+
+
+def _arabic_indic(text: str) -> str:
+    return text.translate({ord(str(d)): chr(0x0660 + d) for d in range(10)})
+
+
+def test_id_in_arabic_indic_digits_is_a_row_error_in_the_preview_and_the_confirm_writes_nothing(community):
+    rows = good_rows(1)
+    # An X check character is the case `\d` let through: no digit comparison caught it.
+    rows.append(["7700000", "幸福里1号楼1单元101室", "1", "", "李四", _arabic_indic("11010519491231002") + "X", "子女", "", "", "", ""])  # fmt: skip
+    data = to_csv(rows)
+    plan = importing.import_plan(community=community, data=data, file_name="a.csv")
+    assert list(errors_by_line(plan)) == [4]
+    assert "半角数字" in errors_by_line(plan)[4]
+    assert len(plan.rows) == 2  # the other rows are fine, but the file imports all or nothing
+
+    with pytest.raises(importing.ImportRefused, match="第4行") as refused:
+        importing.residents_import(community=community, data=data, file_name="a.csv", actor=None)
+    assert [e.line for e in refused.value.plan.errors] == [4]
+    assert (Household.objects.count(), Resident.objects.count(), LogEntry.objects.count()) == (0, 0, 0)
+
+
+def test_full_width_digits_in_the_file_are_read_as_ascii(community):
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    originals = good_rows(1)
+    data = to_csv([[cell.translate(wide) for cell in row] for row in originals])
+    plan = importing.import_plan(community=community, data=data, file_name="a.csv")
+    assert plan.ok, plan.messages()
+    importing.residents_import(community=community, data=data, file_name="a.csv", actor=None)
+    assert set(Resident.objects.values_list("id_number", flat=True)) == {r[5] for r in originals}
+    assert Resident.objects.get(relation_to_head="head").moved_in_on == dt.date(2010, 5, 1)
+    assert Household.objects.get().number == "7700000"
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        (9, _arabic_indic("2010-05-01"), "迁入日期"),
+        (2, "第" + _arabic_indic("1") + "组", "居民小组"),
+        (7, "138" + _arabic_indic("00138000"), "电话号码格式不正确"),
+    ],
+)
+def test_other_scripts_digits_in_dates_groups_and_phones_are_row_errors(community, column, value, message):
+    rows = good_rows(1)
+    rows[0][column] = value
+    plan = importing.import_plan(community=community, data=to_csv(rows), file_name="a.csv")
+    assert message in errors_by_line(plan)[2]
+
+
+def test_control_characters_are_a_row_error_not_a_failed_confirm(community):
+    rows = good_rows(1)
+    rows[1][4] = "王\x00芳"  # PostgreSQL refuses NUL in text: the write would fail as a whole
+    rows[0][10] = "备注\x07"
+    data = to_csv(rows)
+    plan = importing.import_plan(community=community, data=data, file_name="a.csv")
+    assert sorted(errors_by_line(plan)) == [2, 3]
+    assert "控制字符" in errors_by_line(plan)[3] and "姓名" in errors_by_line(plan)[3]
+    with pytest.raises(importing.ImportRefused, match="控制字符"):
+        importing.residents_import(community=community, data=data, file_name="a.csv", actor=None)
+    assert Resident.objects.count() == 0
+
+
+def test_id_born_after_the_import_day_is_a_row_error_naming_the_date(community):
+    rows = good_rows(1)
+    rows[1][5] = make_id_number(birth=dt.date(2026, 6, 2), sex="F")
+    at = dt.datetime(2026, 6, 1, 10, tzinfo=dt.UTC)
+    plan = importing.import_plan(community=community, data=to_csv(rows), file_name="a.csv", at=at)
+    assert "出生日期2026-06-02晚于今天（2026-06-01）" in errors_by_line(plan)[3]
+    later = importing.import_plan(
+        community=community, data=to_csv(rows), file_name="a.csv", at=at + dt.timedelta(days=1)
+    )
+    assert later.ok, later.messages()
+    with pytest.raises(importing.ImportRefused, match="晚于今天"):
+        importing.residents_import(
+            community=community, data=to_csv(rows), file_name="a.csv", actor=None, at=at
+        )
+
+
+def test_admin_preview_shows_the_row_of_an_arabic_indic_id(client, community, settings, tmp_path):
+    settings.PORTAL_IMPORT_DIR = tmp_path
+    client.force_login(staff_user(communities=[community]))
+    rows = good_rows(1)
+    rows[1][5] = _arabic_indic("11010519491231002") + "X"
+    page = _upload(client, community, to_csv(rows)).content.decode()
+    assert "第3行" in page and "半角数字" in page and "确认导入" not in page
+    assert rows[1][5] not in page  # the message does not echo the number the list shows masked
+
+
+# --- The downloadable error list ----------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://evil.example","点此")', "+86-1", "-2+3", "@SUM(A1:A9)"]
+
+
+def _formula_rows() -> list[list[str]]:
+    rows = good_rows(1)
+    for name in FORMULAS:
+        # Each row is bad (unknown relation), so it lands in the error list with its name.
+        rows.append(
+            ["7700000", "幸福里1号楼1单元101室", "1", "", name, make_id_number(), "邻居", "", "", "", ""]
+        )
+    rows.append(
+        ["7700000", "幸福里1号楼1单元101室", "1", "", "赵六", "=cmd|' /C calc'!A0", "子女", "", "", "", ""]
+    )
+    return rows
+
+
+def test_error_list_neutralises_spreadsheet_formulas_in_csv_and_xlsx(client, community, settings, tmp_path):
+    settings.PORTAL_IMPORT_DIR = tmp_path
+    client.force_login(staff_user(communities=[community]))
+    page = _upload(client, community, to_csv(_formula_rows())).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+    report = client.get(reverse("admin:committee_resident_import_errors", args=[token]))
+    lines = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))
+    names = [line[1] for line in lines[1:]]
+    assert names[:4] == ["'" + f for f in FORMULAS]
+    assert lines[5][2].startswith("'=cmd")  # the (masked) ID cell as typed
+    every_cell = [cell for line in lines for cell in line]
+    assert not [c for c in every_cell if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+    response = client.get(reverse("admin:committee_resident_import_errors_xlsx", args=[token]))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[0] == ["行号", "姓名", "身份证号码", "问题"]
+    assert [v[1] for v in values[1:5]] == ["'" + f for f in FORMULAS]
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)  # no formula cell
+    assert values[5][2].startswith("'=cmd") and "邻居" in values[1][3]
+
+
+def test_spreadsheet_cell_neutralising_rule():
+    from committee.importing import spreadsheet_cell
+
+    for dangerous in ("=1+1", "+1", "-1", "@A1", "\t=1", "\r=1"):
+        assert spreadsheet_cell(dangerous) == "'" + dangerous
+    for safe in ("张伟", "第3行", "", "1-2", "a=b"):
+        assert spreadsheet_cell(safe) == safe
+    assert spreadsheet_cell(12) == 12
+
+
+def test_a_csv_the_reader_gives_up_on_midway_is_a_file_error_not_a_crash(community):
+    rows = good_rows(2)
+    rows[2][10] = "很长的备注" * 30_000  # past the csv module's field size limit (131,072 characters)
+    plan = importing.import_plan(community=community, data=to_csv(rows), file_name="a.csv")
+    assert not plan.ok and "第4行" in plan.file_errors[0]
+    with pytest.raises(importing.ImportRefused, match="第4行"):
+        importing.residents_import(community=community, data=to_csv(rows), file_name="a.csv", actor=None)
