@@ -102,6 +102,7 @@ class CommunityRulesInline(admin.StackedInline):
             _("低保"),
             {"fields": [("hardship_posting_days", "hardship_recheck_months", "low_income_standard")]},
         ),
+        (_("公开栏"), {"fields": ["public_phones"]}),
     ]
 
 

@@ -444,6 +444,13 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         warning = getattr(form, "calendar_warning", None)
         if warning:
             messages.warning(request, warning)
+        # Said now, while the draft is being written, not only when it is released.
+        for problem in services.personal_data_problems(obj):
+            messages.warning(
+                request,
+                gettext("发布前请修改：%(problem)s（公开栏不得公开身份证号码和个人手机号码）")
+                % {"problem": problem},
+            )
 
     def save_formset(self, request, form, formset, change):
         # The admin's change message reads these three lists.
@@ -551,6 +558,8 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             # A draft whose start has passed goes public at release, never backdated.
             "starts_at_release": now or obj.publish_at <= timezone.now(),
             "status": posting_status(obj, timezone.now()),
+            # Shown before the click: release would refuse them anyway (notices.services).
+            "personal_data": services.personal_data_problems(obj),
         }
         return TemplateResponse(request, "admin/notices/posting/release_confirm.html", context)
 
