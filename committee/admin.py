@@ -25,9 +25,9 @@ from committee.admin_base import (
     run_service_on_each,
 )
 from committee.admin_import import ImportAdminMixin
+from committee.admin_privacy import PersonalDataMixin, masked_value
 from committee.admin_search import ResidentSearchMixin
 from committee.errors import RuleViolation
-from committee.idnumbers import mask_id
 from committee.models import (
     Building,
     BuildingCaptain,
@@ -160,8 +160,9 @@ class BuildingAdmin(ScopedHistoryAdmin):
     search_fields = ["name"]
 
 
-class ResidentInline(CommunityScopedTabularInline):
+class ResidentInline(PersonalDataMixin, CommunityScopedTabularInline):
     model = Resident
+    personal_fields = {"id_number": "id", "phone": "phone"}
     extra = 1
     fields = [
         "name",
@@ -229,8 +230,9 @@ class KinshipInline(CommunityScopedTabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
+class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
     community_field = "community"
+    personal_fields = {"id_number": "id", "phone": "phone"}
     list_display = [
         "name",
         "masked_id",
@@ -273,7 +275,7 @@ class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
-        return mask_id(obj.id_number)
+        return masked_value("id", obj.id_number)  # lists are masked for every role (committee.privacy)
 
     @admin.display(description=_("户号"), ordering="household__number")
     def household_number(self, obj):

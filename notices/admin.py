@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
+from committee.admin_privacy import PersonalDataMixin
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
 from notices import (
@@ -234,8 +235,9 @@ class AttachmentReadonlyInline(CommunityScopedTabularInline):
         return False
 
 
-class ObjectionInline(CommunityScopedTabularInline):
+class ObjectionInline(PersonalDataMixin, CommunityScopedTabularInline):
     model = Objection
+    personal_fields = {"phone": "phone"}
     form = ObjectionAnswerForm
     extra = 0
     can_delete = False
@@ -681,8 +683,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
+class ObjectionAdmin(PersonalDataMixin, CommunityScopedAdmin, SimpleHistoryAdmin):
     community_field = "posting__community"
+    personal_fields = {"phone": "phone"}
     form = ObjectionAnswerForm
     list_display = ["posting", "filed_at", "name", "status", "upheld", "answered_at"]
     list_filter = ["status", "posting__community"]
