@@ -175,12 +175,16 @@ def _detail_context(
     newer = [v for v in versions if v.version > posting.version]
     visible_now = posting.is_visible(at)
     objections_accepted = visible_now and posting.objections_open
+    withdrawn = posting.withdrawn_at is not None and posting.withdrawn_at <= at
+    replaced = posting.replaced_at is not None and posting.replaced_at <= at
     return {
         "community": community,
         "posting": posting,
         "visible_now": visible_now,
-        "withdrawn": posting.withdrawn_at is not None and posting.withdrawn_at <= at,
-        "replaced": posting.replaced_at is not None and posting.replaced_at <= at,
+        "withdrawn": withdrawn,
+        "replaced": replaced,
+        # Kept readable after its window as the record of what was published (selectors.viewable_q).
+        "expired": not (withdrawn or replaced) and posting.expire_at is not None and posting.expire_at <= at,
         "latest": newer[-1] if newer else None,
         "versions": versions if len(versions) > 1 else [],
         "attachments": list(posting.attachments.all()),
