@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from committee import services
+from committee import privacy, services
 from committee.admin_base import (
     CommunityScopedAdmin,
     CommunityScopedTabularInline,
@@ -25,7 +25,7 @@ from committee.admin_base import (
     run_service_on_each,
 )
 from committee.admin_import import ImportAdminMixin
-from committee.admin_privacy import PersonalDataMixin, masked_value
+from committee.admin_privacy import PersonalDataMixin
 from committee.admin_search import ResidentSearchMixin
 from committee.errors import RuleViolation
 from committee.models import (
@@ -275,7 +275,7 @@ class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, Sc
 
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
-        return masked_value("id", obj.id_number)  # lists are masked for every role (committee.privacy)
+        return privacy.LIST_VIEW.id_number(obj.id_number)  # lists: masked for every role
 
     @admin.display(description=_("户号"), ordering="household__number")
     def household_number(self, obj):
