@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -112,8 +113,8 @@ class PersonalDataMixin:
             if path is not None:
                 try:
                     community_id = community_id_of(obj, path)
-                except Exception:  # noqa: BLE001 - a half-built object: judge by role alone
-                    community_id = None
+                except (AttributeError, FieldDoesNotExist, ObjectDoesNotExist):
+                    community_id = None  # a half-built object: judge by role alone
         return personal_data_view(request.user, community_id=community_id, subject=obj)
 
     def _masked_kinds(self, request, obj=None) -> dict[str, str]:
