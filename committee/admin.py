@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from committee import (
     admin_accounts,  # noqa: F401  (registers the staff accounts and their change log)
+    privacy,
     services,
 )
 from committee import captains as captain_rules
@@ -33,9 +34,9 @@ from committee.admin_base import (
     run_service_on_each,
 )
 from committee.admin_import import ImportAdminMixin
+from committee.admin_privacy import PersonalDataMixin
 from committee.admin_search import HouseholdSearchMixin, ResidentSearchMixin
 from committee.errors import RuleViolation
-from committee.idnumbers import mask_id
 from committee.models import (
     Building,
     BuildingCaptain,
@@ -111,6 +112,7 @@ class CommunityRulesInline(admin.StackedInline):
             _("低保"),
             {"fields": [("hardship_posting_days", "hardship_recheck_months", "low_income_standard")]},
         ),
+        (_("公开栏"), {"fields": ["public_phones"]}),
     ]
 
 
@@ -243,8 +245,9 @@ class BuildingAdmin(ScopedHistoryAdmin):
     search_fields = ["name"]
 
 
-class ResidentInline(CommunityScopedTabularInline):
+class ResidentInline(PersonalDataMixin, CommunityScopedTabularInline):
     model = Resident
+    personal_fields = {"id_number": "id", "phone": "phone"}
     extra = 1
     fields = [
         "name",
@@ -330,8 +333,9 @@ class KinshipInline(CommunityScopedTabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
+class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
     community_field = "community"
+    personal_fields = {"id_number": "id", "phone": "phone"}
     list_display = [
         "name",
         "masked_id",
@@ -375,7 +379,7 @@ class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
 
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
-        return mask_id(obj.id_number)
+        return privacy.LIST_VIEW.id_number(obj.id_number)  # lists: masked for every role
 
     @admin.display(description=_("户号"), ordering="household__number")
     def household_number(self, obj):

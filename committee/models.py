@@ -8,6 +8,7 @@ in ``committee.services``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from fractions import Fraction
 
 from django.contrib.auth.models import AbstractUser
@@ -19,7 +20,29 @@ from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committee.idnumbers import parse_id, validate_phone
+from committee.idnumbers import normalize_phone, parse_id, validate_phone
+
+_PHONE_LIST_SPLIT = re.compile(r"[\n,，;；、]+")
+
+
+def split_phone_list(value: str) -> list[str]:
+    """The numbers of a list typed one per line or separated by commas."""
+    return [p.strip() for p in _PHONE_LIST_SPLIT.split(value or "") if p.strip()]
+
+
+def public_phones_validator(value: str) -> None:
+    bad = []
+    for phone in split_phone_list(value):
+        try:
+            validate_phone(normalize_phone(phone))
+        except ValidationError:
+            bad.append(phone)
+    if bad:
+        raise ValidationError(
+            _("以下号码格式不正确：%(bad)s。手机号为11位（以1开头），座机为区号加号码，如010-12345678。"),
+            params={"bad": "、".join(bad)},
+        )
+
 
 # [0-9], not \d: \d also matches other scripts' digits, which int() reads and the admin would store.
 fraction_validator = RegexValidator(r"^[0-9]+/[1-9][0-9]*$", _("请填写分数，如 1/2 或 2/3。"))
@@ -177,6 +200,16 @@ class CommunityRules(models.Model):
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0)],
+    )
+    # Public board
+    public_phones = models.TextField(
+        _("公开联系电话"),
+        blank=True,
+        help_text=_(
+            "可以出现在公开栏中的本社区联系手机号，每行一个（也可用逗号分隔）；居委会电话自动包括在内。"
+            "其他手机号码一律不能发布。"
+        ),
+        validators=[public_phones_validator],
     )
     history = HistoricalRecords()
 

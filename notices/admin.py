@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from committee import roles
 from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
+from committee.admin_privacy import PersonalDataMixin
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
 from committee.windows import posted_until, window_start
@@ -253,8 +254,9 @@ class AttachmentReadonlyInline(CommunityScopedTabularInline):
         return False
 
 
-class ObjectionInline(CommunityScopedTabularInline):
+class ObjectionInline(PersonalDataMixin, CommunityScopedTabularInline):
     model = Objection
+    personal_fields = {"phone": "phone"}
     form = ObjectionAnswerForm
     extra = 0
     can_delete = False
@@ -465,6 +467,13 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         warning = getattr(form, "calendar_warning", None)
         if warning:
             messages.warning(request, warning)
+        # Said now, while the draft is being written, not only when it is released.
+        for problem in services.personal_data_problems(obj):
+            messages.warning(
+                request,
+                gettext("发布前请修改：%(problem)s（公开栏不得公开身份证号码和个人手机号码）")
+                % {"problem": problem},
+            )
 
     def save_formset(self, request, form, formset, change):
         # The admin's change message reads these three lists.
@@ -575,6 +584,8 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             "starts_at_release": now or obj.publish_at <= timezone.now(),
             "status": posting_status(obj, timezone.now()),
             "ends": self._release_end(obj, now=now),
+            # Shown before the click: release would refuse them anyway (notices.services).
+            "personal_data": services.personal_data_problems(obj),
         }
         return TemplateResponse(request, "admin/notices/posting/release_confirm.html", context)
 
@@ -737,8 +748,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Objection)
-class ObjectionAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
+class ObjectionAdmin(PersonalDataMixin, CommunityScopedAdmin, SimpleHistoryAdmin):
     community_field = "posting__community"
+    personal_fields = {"phone": "phone"}
     form = ObjectionAnswerForm
     list_display = ["posting", "filed_at", "name", "filed_by", "status", "upheld", "answered_at"]
     list_filter = ["status", "posting__community"]

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from committee.models import Community
-from notices.models import Objection, Posting
+from notices.models import Category, Objection, Posting
 
 
 def visible_q(at: dt.datetime) -> Q:
@@ -66,16 +66,36 @@ def was_public_q(at: dt.datetime) -> Q:
 
 
 def viewable_q(at: dt.datetime) -> Q:
-    """Public now, or a withdrawn/replaced version that was public, shown as a record until its window ends.
+    """What a visitor may open at ``at`` (the detail page, its attachments, a link in the archive).
 
-    A physical board keeps a notice marked 已撤回/已被更正 until the end of the window it was posted
-    for; once that window has passed only the title stays in the archive.
+    - A posting public now (``visible_q``).
+    - A withdrawn or replaced version that was public, as a record marked 已撤回/已被更正, until the
+      end of the window it was posted for, as a physical board keeps it.
+    - After its window, a posting that simply expired, marked 公示期满: the archive is the record of
+      what the committee published, and last month's finance must stay readable online.
+
+    What stays off the public site once the window has passed (the archive keeps only the title):
+
+    - hardship postings (低保公示): the applicants' names are public only for the posting period
+      (DOMAIN.md: 7 days with objections), then they leave the board, the archive and its links;
+    - withdrawn postings: a posting may have been withdrawn precisely because it showed something
+      it must not (a name, an ID number), so its content is not kept online as a record;
+    - replaced versions: likewise a correction may have removed personal data; the current version
+      carries the content.
+
+    Computed at read time from the stored instants, so ``next_boundary`` covers every change.
     """
     ended_early = (Q(withdrawn_at__isnull=False) & Q(withdrawn_at__gt=F("publish_at"))) | (
         Q(replaced_at__isnull=False) & Q(replaced_at__gt=F("publish_at"))
     )
     in_window = Q(expire_at__isnull=True) | Q(expire_at__gt=at)
-    return visible_q(at) | (was_public_q(at) & ended_early & in_window)
+    expired_record = (
+        was_public_q(at)
+        & Q(expire_at__lte=at, withdrawn_at__isnull=True)
+        & (Q(replaced_at__isnull=True) | Q(replaced_at__gt=at))
+        & ~Q(category=Category.HARDSHIP)
+    )
+    return visible_q(at) | (was_public_q(at) & ended_early & in_window) | expired_record
 
 
 def posting_public(*, community: Community, pk: int, at: dt.datetime | None = None) -> Posting | None:

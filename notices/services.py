@@ -24,13 +24,14 @@ from django.utils.translation import gettext as _
 from committee import roles
 from committee.errors import RuleViolation
 from committee.models import Community, User
+from committee.privacy import community_public_phones, find_personal_data
 from committee.services import check_scope, save_governed
 from committee.windows import posted_until
 from committee.workdays import add_working_days_detailed
 from notices import cache, handoff, ledger, objections
 from notices.attachments import check_upload
 from notices.models import Attachment, Category, Objection, Posting, PostingSource
-from notices.sanitize import dangerous_parts, sanitize_body
+from notices.sanitize import dangerous_parts, readable_text, sanitize_body
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # Fields a correction (new version) may change.
@@ -100,6 +101,46 @@ def _apply_window(posting: Posting) -> None:
                 "end": timezone.localtime(posting.expire_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                 "start": timezone.localtime(posting.publish_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
             },
+        )
+
+
+def personal_data_problems(posting: Posting) -> list[str]:
+    """Where ``posting`` holds an ID number or a private mobile number, one line per place
+    (标题 / 正文 / 附件“名称”), naming what was found; empty when it may be published.
+
+    The scan itself is ``committee.privacy.find_personal_data``; the community's declared public
+    contact numbers are allowed.
+    """
+    allowed = community_public_phones(posting.community)
+    places = [(_("标题"), posting.title), (_("正文"), readable_text(posting.body))]
+    if posting.pk:
+        places += [
+            (_("附件“%(name)s”") % {"name": name}, name)
+            for name in Attachment.objects.filter(posting=posting)
+            .order_by("id")
+            .values_list("name", flat=True)
+        ]
+    problems = []
+    for where, text in places:
+        findings = find_personal_data(text, public_phones=allowed)
+        if findings:
+            problems.append(
+                _("%(where)s含有%(what)s")
+                % {"where": where, "what": "、".join(f"{f.label}“{f.text}”" for f in findings)}
+            )
+    return problems
+
+
+def _refuse_personal_data(posting: Posting) -> None:
+    """DOMAIN.md / issue 7: no ID number and no private mobile number on the public board."""
+    problems = personal_data_problems(posting)
+    if problems:
+        raise RuleViolation(
+            _(
+                "不能发布：%(problems)s。公开栏不得公开身份证号码和个人手机号码，请删除或改为部分隐藏"
+                "（如138****5678）后再发布；社区对外公开的联系电话请先登记在社区规则参数的“公开联系电话”中。"
+            ),
+            params={"problems": "；".join(problems)},
         )
 
 
@@ -202,6 +243,7 @@ def posting_release(posting: Posting, *, actor: User | None, at: dt.datetime | N
     _apply_window(posting)
     if not posting.title:
         raise RuleViolation(_("请填写标题。"))
+    _refuse_personal_data(posting)
     previous = None
     if posting.supersedes_id:
         previous = Posting.objects.select_for_update().get(pk=posting.supersedes_id)

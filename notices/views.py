@@ -185,6 +185,8 @@ def _detail_context(
     visible_now = posting.is_visible(at)
     objections_accepted = visible_now and posting.objections_open
     attachments = list(posting.attachments.all())
+    withdrawn = posting.withdrawn_at is not None and posting.withdrawn_at <= at
+    replaced = posting.replaced_at is not None and posting.replaced_at <= at
     return {
         "community": community,
         "posting": posting,
@@ -192,8 +194,10 @@ def _detail_context(
         # the record then shows a hash the verify page does not find.
         "content_hash": ledger.content_hash(posting, attachments=attachments),
         "visible_now": visible_now,
-        "withdrawn": posting.withdrawn_at is not None and posting.withdrawn_at <= at,
-        "replaced": posting.replaced_at is not None and posting.replaced_at <= at,
+        "withdrawn": withdrawn,
+        "replaced": replaced,
+        # Kept readable after its window as the record of what was published (selectors.viewable_q).
+        "expired": not (withdrawn or replaced) and posting.expire_at is not None and posting.expire_at <= at,
         "latest": newer[-1] if newer else None,
         "versions": versions if len(versions) > 1 else [],
         "attachments": attachments,

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from committee.errors import RuleViolation
 from notices import disclosure, ledger, services
 from notices.disclosure import disclosure_generate, register_section
-from notices.models import Category, MonthlyDisclosure
+from notices.models import Category, MonthlyDisclosure, Posting
 from notices.pdf import group_hash
 from tests.factories import CommunityFactory, ResidentFactory, staff_user
 
@@ -159,10 +159,27 @@ def test_month_not_started_is_refused(xingfu):
         disclosure_generate(community=xingfu, month=dt.date(2026, 12, 1), at=AFTER_OCT)
 
 
+def released_unchecked(community, title, *, category=Category.AFFAIRS, day=5, body="", **kw):
+    """A posting with personal data, released as if before release refused it (issue 7): the sheet
+    scrubs it all the same (second line of defence)."""
+    at = when(day)
+    return Posting.objects.create(
+        community=community,
+        category=category,
+        title=title,
+        body=body,
+        publish_at=at,
+        expire_at=at + dt.timedelta(days=7),
+        state=Posting.State.RELEASED,
+        released_at=at,
+        **kw,
+    )
+
+
 def test_privacy_no_id_or_phone_shaped_strings(october):
     for _ in range(3):
         ResidentFactory(household__community=october, phone="13912345678")
-    objecting = publish(
+    objecting = released_unchecked(
         october,
         "2026年10月最低生活保障新申请对象公示（张*明等3户）",
         category=Category.HARDSHIP,
@@ -171,7 +188,7 @@ def test_privacy_no_id_or_phone_shaped_strings(october):
         objections_open=True,
     )
     services.objection_file(objecting, name="李四", phone="13700001111", body="收入情况不实", at=when(7))
-    publish(october, "联系人：王五 15912345678，证件 11010119650101123X", day=9)
+    released_unchecked(october, "联系人：王五 15912345678，证件 11010119650101123X", day=9)
     sheet, _ = disclosure_generate(community=october, month=OCT, at=AFTER_OCT)
     text = pdf_text(sheet)
     assert "最低生活保障新申请对象公示" in flat(text)

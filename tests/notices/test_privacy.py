@@ -16,8 +16,10 @@ from tests.notices.board_helpers import NOW, new_version, objection, posting
 
 pytestmark = pytest.mark.django_db
 
-ID_SHAPED = re.compile(r"\d{17}[\dX]")
-PHONE_SHAPED = re.compile(r"1[3-9]\d{9}")
+# Not inside a longer run of letters and digits: a content hash printed on the page (hex) may hold
+# eleven decimal digits in a row by chance, and that is no phone number.
+ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])")
+PHONE_SHAPED = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
 
 
 @pytest.fixture
