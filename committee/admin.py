@@ -295,9 +295,9 @@ class ResidentAdmin(ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
         today = timezone.localdate()
         run_service_on_each(
             request,
-            lambda r: services.resident_move_out(resident=r, on=today, actor=request.user),
-            queryset,
-            gettext("已为%(n)d名居民办理迁出。"),
+            items=queryset,
+            service=lambda r: services.resident_move_out(resident=r, on=today, actor=request.user),
+            done_message=gettext("已为%(n)d名居民办理迁出。"),
         )
 
 
@@ -538,20 +538,20 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
     def confirm_selected(self, request, queryset):
         run_service_on_each(
             request,
-            lambda c: services.captain_confirm(captain=c, actor=request.user),
-            queryset.select_related("building", "resident"),
-            gettext("已确认%(n)d名楼栋长。"),
+            items=queryset.select_related("building", "resident"),
+            service=lambda c: services.captain_confirm(captain=c, actor=request.user),
+            done_message=gettext("已确认%(n)d名楼栋长。"),
         )
 
     @admin.action(description=_("否决所选提名"), permissions=["change"])
     def reject_selected(self, request, queryset):
         run_service_on_each(
             request,
-            lambda c: services.captain_reject(
+            items=queryset.select_related("building", "resident"),
+            service=lambda c: services.captain_reject(
                 captain=c, actor=request.user, note=gettext("经居委会审议未通过。")
             ),
-            queryset.select_related("building", "resident"),
-            gettext("已否决%(n)d项提名。"),
+            done_message=gettext("已否决%(n)d项提名。"),
         )
 
 

@@ -23,6 +23,8 @@ form they open is read-only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -412,12 +414,17 @@ def _field_at(model, path: str):
     return field
 
 
-def run_service_on_each(request, fn, items, done_message: str) -> None:
-    """Apply a service to each selected item; report refusals item by item, never a 500."""
+def run_service_on_each(
+    request, *, items: Iterable[models.Model], service: Callable[[models.Model], object], done_message: str
+) -> None:
+    """Apply ``service`` to each selected item; report refusals item by item, never a 500.
+
+    Keyword-only: the items and the service were once passed the wrong way round (a 500).
+    """
     done = 0
     for item in items:
         try:
-            fn(item)
+            service(item)
         except RuleViolation as e:
             messages.error(request, f"{item}：{'；'.join(e.messages)}")
         else:

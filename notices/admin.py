@@ -638,9 +638,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         run_service_on_each(
             request,
-            queryset,
-            lambda p: self._report_warning(request, self._release(p, request, now=False)),
-            gettext("已发布%(n)d项。"),
+            items=queryset,
+            service=lambda p: self._report_warning(request, self._release(p, request, now=False)),
+            done_message=gettext("已发布%(n)d项。"),
         )
 
     @admin.action(description=_("立即发布所选草稿"))
@@ -649,9 +649,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         run_service_on_each(
             request,
-            queryset,
-            lambda p: self._report_warning(request, self._release(p, request, now=True)),
-            gettext("已立即发布%(n)d项。"),
+            items=queryset,
+            service=lambda p: self._report_warning(request, self._release(p, request, now=True)),
+            done_message=gettext("已立即发布%(n)d项。"),
         )
 
     @staticmethod
