@@ -20,8 +20,9 @@ def generate_disclosure_for(community_id: int, month_iso: str, actor_id: int | N
     """Generate one community's sheet for ``month_iso`` ("2026-10" or "2026-10-01")."""
     from django.contrib.auth import get_user_model
 
+    from committee.dates import parse_month
     from committee.models import Community
-    from notices.disclosure import disclosure_generate, parse_month
+    from notices.disclosure import disclosure_generate
 
     month = parse_month(month_iso[:7])
     if month is None:
@@ -47,8 +48,8 @@ def generate_monthly_disclosures(month_iso: str | None = None) -> list[dict]:
     One community failing does not stop the others; the failure is logged and re-raised at the end
     so the task shows as failed and can be retried (the sheets already stored are kept).
     """
+    from committee.dates import previous_month
     from committee.models import Community
-    from notices.disclosure import previous_month
 
     today = timezone.localtime(timezone.now()).date()
     month = month_iso[:7] if month_iso else f"{previous_month(today):%Y-%m}"

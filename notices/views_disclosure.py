@@ -15,8 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from committee.dates import month_message, parse_month
 from notices import pagecache
-from notices.disclosure import disclosure_filename, disclosures_latest, parse_month
+from notices.disclosure import disclosure_filename, disclosures_latest
 from notices.models import MonthlyDisclosure
 
 
@@ -43,11 +44,12 @@ def disclosure_pdf(request: HttpRequest, slug: str, month: str) -> HttpResponse:
     community = pagecache.community_or_404(slug)
     first = parse_month(month)
     if first is None:
-        return _missing(request, community, gettext("月份格式不正确，应为“年-月”，例如 2026-10。"))
+        return _missing(request, community, month_message())
     sheets = MonthlyDisclosure.objects.filter(community=community, month=first).select_related("community")
     raw_version = request.GET.get("v")
     if raw_version is not None:
-        if not raw_version.isdigit() or len(raw_version) > 5:
+        # ASCII digits only: "²".isdigit() is true, and int("²") raises.
+        if not raw_version.isascii() or not raw_version.isdigit() or len(raw_version) > 5:
             return _missing(request, community, gettext("版本号不正确。"))
         sheet = sheets.filter(version=int(raw_version)).first()
     else:
