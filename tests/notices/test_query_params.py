@@ -14,6 +14,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from committee.dates import month_bounds, parse_month
 from tests.factories import CommunityFactory, MonthlyDisclosureFactory
@@ -23,6 +24,14 @@ pytestmark = pytest.mark.django_db
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 IGNORED_NOTE = "部分筛选条件无法识别，已忽略。"
+
+
+@pytest.fixture(autouse=True)
+def _chinese_afterwards(settings):
+    """``/lang/en/`` below leaves English active in this thread (LocaleMiddleware never deactivates);
+    later tests that translate outside a request expect the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
