@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -34,6 +36,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from committee.dates import EARLIEST, LATEST, validate_in_range
 from committee.errors import RuleViolation
 from committee.models import Community
 from committee.selectors import communities_for_user, community_ids_for_user
@@ -223,7 +226,46 @@ class ScopeCheckedForm(forms.ModelForm):
 # --- Admin classes -------------------------------------------------------------------------------
 
 
-class ScopedFormfieldsMixin:
+class DateRangeFormfieldsMixin:
+    """Every date and datetime field of every admin form takes dates from 1900 to 2100 only
+    (``committee.dates``): 9999-12-31 or 0001-01-01 get a message on the field instead of an
+    overflow further on (a term's end date, a posting's working days, the time-zone conversion)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.DateField):  # datetimes included
+            formfield.validators.append(validate_in_range)
+        return formfield
+
+
+class DateRangeFormMixin:
+    """The same range for forms the admin does not build itself (action pages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+                field.validators.append(validate_in_range)
+
+
+class RangeCheckedChangeList(ChangeList):
+    """The date drill-down (``date_hierarchy``) of a list refuses years outside 1900-2100:
+    Django computes the next year or month from the one in the URL and overflows on 9999."""
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            years = self.get_filters_params().get(f"{self.date_hierarchy}__year")
+            if years:
+                try:
+                    year = int(years[-1])
+                except (TypeError, ValueError) as e:
+                    raise IncorrectLookupParameters(e) from e
+                if not EARLIEST.year <= year <= LATEST.year:
+                    raise IncorrectLookupParameters(f"year {year} out of range")
+        return super().get_filters(request)
+
+
+class ScopedFormfieldsMixin(DateRangeFormfieldsMixin):
     """Narrows foreign-key and many-to-many choices (used by model admins and inlines alike)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -267,6 +309,9 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     community_field: str | None = None
     #: Big tables: skip the unfiltered COUNT(*) on every changelist page.
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return RangeCheckedChangeList
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -383,8 +428,11 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         raise Http404
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
+class SuperuserOnlyAdmin(DateRangeFormfieldsMixin, admin.ModelAdmin):
     """For records above any one community (accounts, the national calendar): superusers only."""
+
+    def get_changelist(self, request, **kwargs):
+        return RangeCheckedChangeList
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from committee.dates import LATEST, in_range
 from committee.idnumbers import parse_id, validate_phone
 
 fraction_validator = RegexValidator(r"^\d+/[1-9]\d*$", _("请填写分数，如 1/2 或 2/3。"))
@@ -575,12 +576,23 @@ class CommitteeTerm(models.Model):
         )
 
     def clean(self):
+        if self.starts_on and not in_range(self.starts_on):
+            return  # the field's own error says so; computing an end from year 9999 would overflow
         if self.starts_on and not self.ends_on and self.community_id:
-            years = self.community.rules.term_years
+            year = self.starts_on.year + self.community.rules.term_years
+            if year > LATEST.year:
+                raise ValidationError(
+                    {
+                        "ends_on": ValidationError(
+                            _("按任期年限计算的任期结束日期晚于%(last)s，请填写任期结束日期。"),
+                            params={"last": f"{LATEST:%Y-%m-%d}"},
+                        )
+                    }
+                )
             try:
-                self.ends_on = self.starts_on.replace(year=self.starts_on.year + years)
+                self.ends_on = self.starts_on.replace(year=year)
             except ValueError:  # 29 February
-                self.ends_on = self.starts_on.replace(year=self.starts_on.year + years, day=28)
+                self.ends_on = self.starts_on.replace(year=year, day=28)
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             raise ValidationError({"ends_on": _("任期结束日期须晚于开始日期。")})
         if self.community_id and self.starts_on and self.ends_on:

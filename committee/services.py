@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from committee.dates import out_of_range_fields
 from committee.errors import RuleViolation, ScopeDenied
 from committee.models import (
     Building,
@@ -69,15 +70,19 @@ def integrity_message(error: IntegrityError) -> str:
 def save_governed(obj, *, actor: User | None, reason: str, validate: bool = True, exclude=None) -> None:
     """full_clean, save in a savepoint, constraint errors as RuleViolation, actor in the history.
 
-    The one way every app's services save a governed record.
+    The one way every app's services save a governed record. Every date and datetime field is
+    checked against the portal's range (1900-2100, ``committee.dates``) before ``clean()`` computes
+    anything from it, and again after (``clean()`` may fill in a date, e.g. a term's end).
     """
     if validate:
+        _refuse_dates_out_of_range(obj)
         try:
             obj.full_clean(exclude=exclude)
         except RuleViolation:
             raise
         except ValidationError as e:
             raise RuleViolation(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
+        _refuse_dates_out_of_range(obj)
     obj._history_user = actor
     obj._change_reason = reason
     try:
@@ -85,6 +90,12 @@ def save_governed(obj, *, actor: User | None, reason: str, validate: bool = True
             obj.save()
     except IntegrityError as e:
         raise RuleViolation(integrity_message(e)) from e
+
+
+def _refuse_dates_out_of_range(obj) -> None:
+    errors = out_of_range_fields(obj)
+    if errors:
+        raise RuleViolation(errors)
 
 
 def check_scope(actor: User | None, community_id: int | None) -> None:

@@ -23,7 +23,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
+from committee.admin_base import (
+    CommunityScopedAdmin,
+    CommunityScopedTabularInline,
+    DateRangeFormMixin,
+    run_service_on_each,
+)
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
 from notices import (
@@ -138,7 +143,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class NewVersionForm(EditableBodyMixin, forms.ModelForm):
+class NewVersionForm(DateRangeFormMixin, EditableBodyMixin, forms.ModelForm):
     """A correction: everything the new version may change, prefilled from the current version."""
 
     correction_note = forms.CharField(

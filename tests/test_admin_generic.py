@@ -1,11 +1,16 @@
-"""Every action of every registered admin, run as real staff users.
+"""Every action, every page and every date box of every registered admin, run as real staff users.
 
 The tests iterate ``admin.site._registry``: an admin or an action that any app (or a third-party
 package) registers later is covered here, or ``test_every_registered_admin_has_a_builder`` fails
-until ``BUILDERS`` can make real objects for it. Each action runs as each role (and a superuser) on
-objects of the user's community in several states, one at a time and all together; pages that ask
-for a confirmation or a reason are filled in and posted to the end. An action must answer without
-an error and either change something or tell the user why not, in Chinese.
+until ``BUILDERS`` can make real objects for it.
+
+- Each action runs as each role (and a superuser) on objects of the user's community in several
+  states, one at a time and all together; pages that ask for a confirmation or a reason are filled
+  in and posted to the end. An action must answer without an error and either change something or
+  tell the user why not, in Chinese.
+- Each page (list, also with hostile query strings; add; change; history; delete, posted to the end;
+  the admin's own pages) opens or refuses, never fails.
+- Each date box of each change form refuses 9999-12-31 and 0001-01-01 with the range message.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from html.parser import HTMLParser
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
@@ -36,6 +42,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 SUPERUSER = "superuser"
 # What a person types into a required text box of an action page (a withdrawal reason, ...).
 TYPED_TEXT = "经居委会研究，按程序办理。"
+RANGE_MESSAGE = "日期须在1900-01-01至2100-12-31之间"
 ROLE_IDS = {
     "主任": "chair",
     "委员": "member",
@@ -231,7 +238,7 @@ class _Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self._form = {"attrs": a, "fields": [], "required": set()}
+            self._form = {"attrs": a, "fields": [], "required": set(), "dates": []}
             self.forms.append(self._form)
             return
         if self._form is None:
@@ -240,6 +247,8 @@ class _Forms(HTMLParser):
         if name and "required" in a:
             self._form["required"].add(name)
         if tag == "input" and name:
+            if "vDateField" in (a.get("class") or "").split() and "__prefix__" not in name:
+                self._form["dates"].append(name)
             kind = (a.get("type") or "text").lower()
             if kind in ("button", "reset", "image", "file") or (
                 kind in ("checkbox", "radio") and "checked" not in a
@@ -271,8 +280,7 @@ class _Forms(HTMLParser):
             self._select = None
 
 
-def page_form(response) -> dict | None:
-    """The data of the page's own POST form (not the logout form), required text boxes filled in."""
+def _own_form(response) -> dict | None:
     parser = _Forms()
     parser.feed(response.content.decode())
     path = response.wsgi_request.path
@@ -282,6 +290,20 @@ def page_form(response) -> dict | None:
             continue
         if attrs.get("action") not in (None, "", path):
             continue
+        return form
+    return None
+
+
+def page_date_inputs(response) -> list[str]:
+    """The date boxes (admin date widgets) of the page's own form."""
+    form = _own_form(response)
+    return form["dates"] if form else []
+
+
+def page_form(response) -> dict | None:
+    """The data of the page's own POST form (not the logout form), required text boxes filled in."""
+    form = _own_form(response)
+    if form is not None:
         data: dict[str, list[str]] = {}
         for name, value in form["fields"]:
             if not (value or "").strip() and name in form["required"]:
@@ -427,3 +449,134 @@ def test_every_admin_action_runs_for_every_role(client, community, role, django_
             names = [a if isinstance(a, str) else a.__name__ for a in (model_admin.actions or [])]
             declared |= {(model, n) for n in names}
         assert declared <= set(ran), declared - set(ran)
+
+
+def _custom_urls(model_admin) -> list:
+    """The admin's own extra pages (release, withdraw, generate, import, ...)."""
+    own = []
+    defaults = {p.name for p in admin.ModelAdmin(model_admin.model, admin.site).get_urls() if p.name}
+    for pattern in model_admin.get_urls():
+        if pattern.name and pattern.name not in defaults and hasattr(pattern, "pattern"):
+            own.append(pattern)
+    return own
+
+
+def _url_parameters(pattern) -> list[str]:
+    regex = pattern.pattern.regex
+    return list(regex.groupindex) or [str(i) for i in range(regex.groups)]
+
+
+def _reverse_for(pattern, obj) -> str:
+    """The URL of an admin page about ``obj`` (a history version page gets the latest version)."""
+    values = {}
+    for name in _url_parameters(pattern):
+        is_version = name == "version_id" or (pattern.name.endswith("_simple_history") and name == "1")
+        if is_version and hasattr(obj, "history"):
+            values[name] = obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+        else:
+            values[name] = obj.pk
+    if pattern.pattern.regex.groupindex:
+        return reverse(f"admin:{pattern.name}", kwargs=values)
+    return reverse(f"admin:{pattern.name}", args=list(values.values()))
+
+
+# Query strings a confused or hostile user may send to any changelist.
+HOSTILE_LIST_QUERIES = [
+    {"q": "\x00"},
+    {"q": "张" * 500},
+    {"p": "99999999999"},
+    {"p": "-1"},
+    {"o": "abc"},
+    {"community": "99999999999999999999"},
+    {"community": "²"},
+    {"status": "nope"},
+    {"e": "1"},
+]
+
+
+def _date_hierarchy_queries(model_admin) -> list[dict]:
+    field = model_admin.date_hierarchy
+    if not field or model_admin.model._meta.app_label not in PORTAL_APPS:
+        # django-celery-beat's task list (superusers only) keeps Django's own drill-down, which
+        # overflows on year 9999: an upstream bug in a page no committee worker opens.
+        return []
+    return [
+        {f"{field}__year": "9999"},
+        {f"{field}__year": "9999", f"{field}__month": "12"},
+        {f"{field}__year": "9999", f"{field}__month": "12", f"{field}__day": "31"},
+        {f"{field}__year": "1", f"{field}__month": "1", f"{field}__day": "1"},
+        {f"{field}__year": "0"},
+        {f"{field}__year": "²"},
+    ]
+
+
+@pytest.mark.parametrize("role", ["主任", "居民组长", "街道", SUPERUSER], ids=ROLE_IDS.get)
+def test_every_admin_page_opens_for_every_role(client, community, role, django_capture_on_commit_callbacks):
+    """Changelist (also with hostile query strings), add, change, history, delete and each admin's own
+    pages: a page or a refusal (403, 404, a redirect with a message), never an error."""
+    user = _login(client, role, community)
+    for model, model_admin in admin.site._registry.items():
+        changelist = _admin_url(model, "changelist")
+        if client.get(changelist).status_code == 403:
+            continue
+        for query in HOSTILE_LIST_QUERIES + _date_hierarchy_queries(model_admin):
+            response = client.get(changelist, query)
+            assert response.status_code in (200, 302), (model, query, response.status_code)
+        assert client.get(_admin_url(model, "add")).status_code in (200, 302, 403), model
+        objects = BUILDERS[model](_new_world(user, community))
+        custom = _custom_urls(model_admin)
+        for pattern in custom:
+            if not _url_parameters(pattern):
+                response = client.get(reverse(f"admin:{pattern.name}"))
+                assert response.status_code in (200, 302, 403), (pattern.name, response.status_code)
+        for obj in objects:
+            for view in ("change", "history", "delete"):
+                response = client.get(_admin_url(model, view, quote(obj.pk)))
+                assert response.status_code in (200, 302, 403), (model, view, response.status_code)
+            for pattern in custom:
+                if not _url_parameters(pattern):
+                    continue
+                url = _reverse_for(pattern, obj)
+                response = client.get(url)
+                assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
+        # Deleting goes through its confirmation page to the end (or explains why it cannot).
+        delete = _admin_url(model, "delete", quote(objects[0].pk))
+        page = client.get(delete)
+        if page.status_code == 200:
+            data = page_form(page)
+            if data is not None:
+                with django_capture_on_commit_callbacks(execute=True):
+                    response = client.post(delete, data)
+                assert response.status_code in (200, 302), (model, "delete", response.status_code)
+
+
+@pytest.mark.parametrize("role", ["主任", SUPERUSER], ids=ROLE_IDS.get)
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01"])
+def test_every_date_field_of_every_admin_form_refuses_a_date_out_of_range(client, community, role, typed):
+    """Each date box of each change form (inlines included), typed wrong: a message, nothing saved."""
+    user = _login(client, role, community)
+    checked = set()
+    for model, _model_admin in admin.site._registry.items():
+        if model._meta.app_label not in PORTAL_APPS:
+            continue  # the range is the portal's rule for its own records
+        obj = BUILDERS[model](_new_world(user, community))[0]
+        url = _admin_url(model, "change", quote(obj.pk))
+        page = client.get(url)
+        if page.status_code != 200:
+            continue
+        data, date_boxes = page_form(page), page_date_inputs(page)
+        for name in date_boxes:
+            posted = {**data, name: [typed]}
+            time_box = name[:-2] + "_1" if name.endswith("_0") else None
+            if time_box in posted and not posted[time_box][0]:
+                posted[time_box] = ["00:00"]
+            before = _snapshot(model, [obj.pk])
+            response = client.post(url, posted)
+            assert response.status_code == 200, (model, name, response.status_code)
+            assert RANGE_MESSAGE in response.content.decode(), (model, name)
+            assert _snapshot(model, [obj.pk]) == before, (model, name)
+            checked.add((model, name.split("-")[-1]))
+    expected = {(cm.CommitteeTerm, "starts_on"), (cm.CommitteeSeat, "ended_on"), (nm.Posting, "publish_at_0")}
+    if role == SUPERUSER:
+        expected |= {(cm.OfficialDay, "date"), (cm.User, "date_joined_0")}
+    assert expected <= checked and len(checked) >= 15, checked
