@@ -402,9 +402,9 @@ class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, Sc
         today = timezone.localdate()
         run_service_on_each(
             request,
-            lambda r: services.resident_move_out(resident=r, on=today, actor=request.user),
-            queryset,
-            gettext("已为%(n)d名居民办理迁出。"),
+            items=queryset,
+            service=lambda r: services.resident_move_out(resident=r, on=today, actor=request.user),
+            done_message=gettext("已为%(n)d名居民办理迁出。"),
         )
 
 
@@ -863,19 +863,19 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
 
         run_service_on_each(
             request,
-            confirm,
-            queryset.select_related("building", "resident"),
-            gettext("已确认%(n)d名楼栋长。"),
+            items=queryset.select_related("building", "resident"),
+            service=confirm,
+            done_message=gettext("已确认%(n)d名楼栋长。"),
         )
 
     @admin.action(description=_("否决所选提名"), permissions=["change"])
     def reject_selected(self, request, queryset):
         run_service_on_each(
             request,
-            lambda c: services.captain_reject(
+            items=queryset.select_related("building", "resident"),
+            service=lambda c: services.captain_reject(
                 captain=c, actor=request.user, note=gettext("经居委会审议未通过。")
             ),
-            queryset.select_related("building", "resident"),
-            gettext("已否决%(n)d项提名。"),
+            done_message=gettext("已否决%(n)d项提名。"),
         )
 

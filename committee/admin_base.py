@@ -23,8 +23,12 @@ form they open is read-only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
@@ -32,6 +36,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from committee.dates import EARLIEST, LATEST, validate_in_range
 from committee.errors import RuleViolation, ScopeDenied
 from committee.models import Community
 from committee.selectors import communities_for_user, community_ids_for_user
@@ -221,7 +226,46 @@ class ScopeCheckedForm(forms.ModelForm):
 # --- Admin classes -------------------------------------------------------------------------------
 
 
-class ScopedFormfieldsMixin:
+class DateRangeFormfieldsMixin:
+    """Every date and datetime field of every admin form takes dates from 1900 to 2100 only
+    (``committee.dates``): 9999-12-31 or 0001-01-01 get a message on the field instead of an
+    overflow further on (a term's end date, a posting's working days, the time-zone conversion)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.DateField):  # datetimes included
+            formfield.validators.append(validate_in_range)
+        return formfield
+
+
+class DateRangeFormMixin:
+    """The same range for forms the admin does not build itself (action pages)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField | forms.SplitDateTimeField):
+                field.validators.append(validate_in_range)
+
+
+class RangeCheckedChangeList(ChangeList):
+    """The date drill-down (``date_hierarchy``) of a list refuses years outside 1900-2100:
+    Django computes the next year or month from the one in the URL and overflows on 9999."""
+
+    def get_filters(self, request):
+        if self.date_hierarchy:
+            years = self.get_filters_params().get(f"{self.date_hierarchy}__year")
+            if years:
+                try:
+                    year = int(years[-1])
+                except (TypeError, ValueError) as e:
+                    raise IncorrectLookupParameters(e) from e
+                if not EARLIEST.year <= year <= LATEST.year:
+                    raise IncorrectLookupParameters(f"year {year} out of range")
+        return super().get_filters(request)
+
+
+class ScopedFormfieldsMixin(DateRangeFormfieldsMixin):
     """Narrows foreign-key and many-to-many choices (used by model admins and inlines alike)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -265,6 +309,9 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
     community_field: str | None = None
     #: Big tables: skip the unfiltered COUNT(*) on every changelist page.
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return RangeCheckedChangeList
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
@@ -381,8 +428,11 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         raise Http404
 
 
-class SuperuserOnlyAdmin(admin.ModelAdmin):
+class SuperuserOnlyAdmin(DateRangeFormfieldsMixin, admin.ModelAdmin):
     """For records above any one community (accounts, the national calendar): superusers only."""
+
+    def get_changelist(self, request, **kwargs):
+        return RangeCheckedChangeList
 
     def has_module_permission(self, request):
         return request.user.is_active and request.user.is_superuser
@@ -412,12 +462,17 @@ def _field_at(model, path: str):
     return field
 
 
-def run_service_on_each(request, fn, items, done_message: str) -> None:
-    """Apply a service to each selected item; report refusals item by item, never a 500."""
+def run_service_on_each(
+    request, *, items: Iterable[models.Model], service: Callable[[models.Model], object], done_message: str
+) -> None:
+    """Apply ``service`` to each selected item; report refusals item by item, never a 500.
+
+    Keyword-only: the items and the service were once passed the wrong way round (a 500).
+    """
     done = 0
     for item in items:
         try:
-            fn(item)
+            service(item)
         except RuleViolation as e:
             messages.error(request, f"{item}：{'；'.join(e.messages)}")
         else:

@@ -20,6 +20,7 @@ from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from committee.dates import LATEST, in_range
 from committee.idnumbers import normalize_phone, parse_id, validate_phone
 
 _PHONE_LIST_SPLIT = re.compile(r"[\n,，;；、]+")
@@ -646,12 +647,23 @@ class CommitteeTerm(models.Model):
         )
 
     def clean(self):
+        if self.starts_on and not in_range(self.starts_on):
+            return  # the field's own error says so; computing an end from year 9999 would overflow
         if self.starts_on and not self.ends_on and self.community_id:
-            years = self.community.rules.term_years
+            year = self.starts_on.year + self.community.rules.term_years
+            if year > LATEST.year:
+                raise ValidationError(
+                    {
+                        "ends_on": ValidationError(
+                            _("按任期年限计算的任期结束日期晚于%(last)s，请填写任期结束日期。"),
+                            params={"last": f"{LATEST:%Y-%m-%d}"},
+                        )
+                    }
+                )
             try:
-                self.ends_on = self.starts_on.replace(year=self.starts_on.year + years)
+                self.ends_on = self.starts_on.replace(year=year)
             except ValueError:  # 29 February
-                self.ends_on = self.starts_on.replace(year=self.starts_on.year + years, day=28)
+                self.ends_on = self.starts_on.replace(year=year, day=28)
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             raise ValidationError({"ends_on": _("任期结束日期须晚于开始日期。")})
         if self.community_id and self.starts_on and self.ends_on:
@@ -663,6 +675,26 @@ class CommitteeTerm(models.Model):
 
     def is_current(self, day: dt.date) -> bool:
         return self.starts_on <= day < self.ends_on
+
+
+def _refuse_end_before_start(office, *, start_field: str, message) -> None:
+    """An office (seat, representative, supervisor) cannot end before it started, nor before its
+    term began when no start date is given (the database constraint covers the first case)."""
+    ended_on = office.ended_on
+    if ended_on is None or not in_range(ended_on):
+        return
+    started = getattr(office, start_field)
+    if started is not None and in_range(started) and ended_on < started:
+        raise ValidationError({"ended_on": message})
+    if started is None and office.term_id and ended_on < office.term.starts_on:
+        raise ValidationError(
+            {
+                "ended_on": ValidationError(
+                    _("离任日期不能早于本届任期开始日期（%(date)s）。"),
+                    params={"date": f"{office.term.starts_on:%Y-%m-%d}"},
+                )
+            }
+        )
 
 
 class CommitteeSeat(models.Model):
@@ -698,6 +730,13 @@ class CommitteeSeat(models.Model):
                 name="seat_one_chair_per_term",
                 violation_error_message=_("本届居委会已有在任主任。"),
             ),
+            models.CheckConstraint(
+                condition=Q(starts_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("starts_on")),
+                name="seat_ends_after_start",
+                violation_error_message=_("离任日期不能早于任职日期。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -706,6 +745,7 @@ class CommitteeSeat(models.Model):
     def clean(self):
         if self.term_id and self.resident_id and self.resident.community_id != self.term.community_id:
             raise ValidationError({"resident": _("居委会成员必须是本社区居民。")})
+        _refuse_end_before_start(self, start_field="starts_on", message=_("离任日期不能早于任职日期。"))
 
 
 class Representative(models.Model):
@@ -733,13 +773,21 @@ class Representative(models.Model):
                 fields=["term", "resident"],
                 name="representative_once_per_term",
                 violation_error_message=_("该居民已是本届居民代表。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(elected_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("elected_on")),
+                name="representative_ends_after_election",
+                violation_error_message=_("终止日期不能早于推选日期。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.group} {self.resident}"
 
     def clean(self):
+        _refuse_end_before_start(self, start_field="elected_on", message=_("终止日期不能早于推选日期。"))
         if not (self.term_id and self.group_id and self.resident_id):
             return
         community_id = self.term.community_id
@@ -838,7 +886,14 @@ class SupervisionMember(models.Model):
                 fields=["term", "resident"],
                 name="supervisor_once_per_term",
                 violation_error_message=_("该居民已是本届居务监督委员。"),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(elected_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=models.F("elected_on")),
+                name="supervisor_ends_after_election",
+                violation_error_message=_("离任日期不能早于当选日期。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -847,6 +902,7 @@ class SupervisionMember(models.Model):
     def clean(self):
         from committee.selectors import supervision_conflict
 
+        _refuse_end_before_start(self, start_field="elected_on", message=_("离任日期不能早于当选日期。"))
         if self.term_id and self.resident_id:
             if self.resident.community_id != self.term.community_id:
                 raise ValidationError({"resident": _("监督委员必须是本社区居民。")})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from committee import captains as captain_rules
 from committee import roles
 from committee.captains import CaptainsPostingPlan
+from committee.dates import out_of_range_fields
 from committee.errors import RoleDenied, RuleViolation, ScopeDenied
 from committee.models import (
     Building,
@@ -53,6 +54,9 @@ _CONSTRAINT_MESSAGES = {
     "term_ends_after_start": lambda: _("任期结束日期须晚于开始日期。"),
     "seat_one_per_resident_per_term": lambda: _("该居民已是本届居委会成员。"),
     "seat_one_chair_per_term": lambda: _("本届居委会已有在任主任。"),
+    "seat_ends_after_start": lambda: _("离任日期不能早于任职日期。"),
+    "representative_ends_after_election": lambda: _("终止日期不能早于推选日期。"),
+    "supervisor_ends_after_election": lambda: _("离任日期不能早于当选日期。"),
     "representative_once_per_term": lambda: _("该居民已是本届居民代表。"),
     "supervisor_once_per_term": lambda: _("该居民已是本届居务监督委员。"),
     "captain_one_confirmed_per_building": lambda: _("该楼栋已有在任楼栋长，请先办理原楼栋长卸任。"),
@@ -75,15 +79,19 @@ def integrity_message(error: IntegrityError) -> str:
 def save_governed(obj, *, actor: User | None, reason: str, validate: bool = True, exclude=None) -> None:
     """full_clean, save in a savepoint, constraint errors as RuleViolation, actor in the history.
 
-    The one way every app's services save a governed record.
+    The one way every app's services save a governed record. Every date and datetime field is
+    checked against the portal's range (1900-2100, ``committee.dates``) before ``clean()`` computes
+    anything from it, and again after (``clean()`` may fill in a date, e.g. a term's end).
     """
     if validate:
+        _refuse_dates_out_of_range(obj)
         try:
             obj.full_clean(exclude=exclude)
         except RuleViolation:
             raise
         except ValidationError as e:
             raise RuleViolation(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
+        _refuse_dates_out_of_range(obj)
     obj._history_user = actor
     obj._change_reason = reason
     try:
@@ -91,6 +99,12 @@ def save_governed(obj, *, actor: User | None, reason: str, validate: bool = True
             obj.save()
     except IntegrityError as e:
         raise RuleViolation(integrity_message(e)) from e
+
+
+def _refuse_dates_out_of_range(obj) -> None:
+    errors = out_of_range_fields(obj)
+    if errors:
+        raise RuleViolation(errors)
 
 
 def check_scope(actor: User | None, community_id: int | None) -> None:

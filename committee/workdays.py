@@ -12,7 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from committee.dates import EARLIEST, LATEST, validate_in_range
+from committee.errors import RuleViolation
 
 
 @dataclass
@@ -80,21 +85,39 @@ class WorkdayCalendar:
         return day.weekday() < 5
 
 
+def _out_of_range() -> RuleViolation:
+    return RuleViolation(
+        _("按工作日计算的日期超出%(first)s至%(last)s的范围，请检查开始日期和工作日数。"),
+        params={"first": f"{EARLIEST:%Y-%m-%d}", "last": f"{LATEST:%Y-%m-%d}"},
+    )
+
+
 def add_working_days_detailed(start: dt.date, n: int, *, community_id: int | None = None) -> WorkdayResult:
     """The date ``n`` working days after ``start`` (``start`` itself is not counted).
 
-    ``n == 0`` returns ``start``. Negative ``n`` counts backwards. With ``community_id``, that
-    community's entered days count too (and win over national ones).
+    ``n == 0`` returns ``start``. Negative ``n`` counts backwards. A start or a result outside
+    1900-2100 (``committee.dates``) is refused with a :class:`RuleViolation`, never an overflow.
+    With ``community_id``, that community's entered days count too (and win over national ones).
     """
+    try:
+        validate_in_range(start)
+    except ValidationError as e:
+        raise RuleViolation(e.messages) from e
     if n == 0:
         return WorkdayResult(start)
     step = 1 if n > 0 else -1
-    # A generous span: even Spring Festival weeks never need more than 3 calendar days a working day.
+    # A generous span: even Spring Festival weeks never need more than 3 calendar days a working day;
+    # clipped to the range, where the walk below stops anyway.
     span = abs(n) * 3 + 20
-    lo, hi = (start, start + dt.timedelta(days=span)) if step > 0 else (start - dt.timedelta(days=span), start)
+    if step > 0:
+        lo, hi = start, start + dt.timedelta(days=min(span, (LATEST - start).days))
+    else:
+        lo, hi = start - dt.timedelta(days=min(span, (start - EARLIEST).days)), start
     cal = WorkdayCalendar(lo, hi, community_id=community_id)
     day, left = start, abs(n)
     while left:
+        if day == (LATEST if step > 0 else EARLIEST):
+            raise _out_of_range()
         day += dt.timedelta(days=step)
         if cal.is_working_day(day):
             left -= 1

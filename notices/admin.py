@@ -24,7 +24,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from committee import roles
-from committee.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, run_service_on_each
+from committee.admin_base import (
+    CommunityScopedAdmin,
+    CommunityScopedTabularInline,
+    DateRangeFormMixin,
+    run_service_on_each,
+)
 from committee.admin_privacy import PersonalDataMixin
 from committee.errors import RuleViolation
 from committee.selectors import community_ids_for_user
@@ -149,7 +154,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class NewVersionForm(EditableBodyMixin, forms.ModelForm):
+class NewVersionForm(DateRangeFormMixin, EditableBodyMixin, forms.ModelForm):
     """A correction: everything the new version may change, prefilled from the current version."""
 
     correction_note = forms.CharField(
@@ -714,9 +719,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         run_service_on_each(
             request,
-            queryset,
-            lambda p: self._report_warning(request, self._release(p, request, now=False)),
-            gettext("已发布%(n)d项。"),
+            items=queryset,
+            service=lambda p: self._report_warning(request, self._release(p, request, now=False)),
+            done_message=gettext("已发布%(n)d项。"),
         )
 
     @admin.action(description=_("立即发布所选草稿"))
@@ -725,9 +730,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             raise PermissionDenied
         run_service_on_each(
             request,
-            queryset,
-            lambda p: self._report_warning(request, self._release(p, request, now=True)),
-            gettext("已立即发布%(n)d项。"),
+            items=queryset,
+            service=lambda p: self._report_warning(request, self._release(p, request, now=True)),
+            done_message=gettext("已立即发布%(n)d项。"),
         )
 
     @staticmethod

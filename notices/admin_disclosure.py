@@ -24,9 +24,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committee.admin_base import CommunityScopedAdmin
+from committee.dates import month_bounds, month_message, parse_month
 from committee.models import Community
 from committee.selectors import communities_for_user
-from notices.disclosure import month_bounds, parse_month
 from notices.disclosure_jobs import (
     QUEUED_WARNING_AFTER,
     disclosure_job_request,
@@ -60,7 +60,7 @@ class GenerateForm(forms.Form):
         value = self.cleaned_data["month"].strip()
         first = parse_month(value)
         if first is None:
-            raise forms.ValidationError(gettext("月份格式不正确，应为“年-月”，例如 2026-10。"))
+            raise forms.ValidationError(month_message())
         if first > timezone.localtime(timezone.now()).date():
             raise forms.ValidationError(gettext("该月尚未开始，不能生成月报。"))
         return first

@@ -42,6 +42,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from committee.dates import month_bounds
 from committee.errors import RuleViolation
 from committee.idnumbers import mask_id, mask_phone
 from committee.models import Community
@@ -53,36 +54,6 @@ log = logging.getLogger(__name__)
 
 CONTENT_SCHEMA = 1
 EXCERPT_MAX = 100  # a body this short (plain text) is printed in full under its title
-
-
-# --- Months -------------------------------------------------------------------------------------
-
-
-def parse_month(value: str) -> dt.date | None:
-    """``"2026-10"`` -> ``date(2026, 10, 1)``; None for anything else (never raises)."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
-    if not m:
-        return None
-    year, month = int(m.group(1)), int(m.group(2))
-    if not (1 <= month <= 12 and 2000 <= year <= 2200):
-        return None
-    return dt.date(year, month, 1)
-
-
-def next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def previous_month(day: dt.date) -> dt.date:
-    return (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start, end) of the month in the portal's time zone (Asia/Shanghai), as aware datetimes."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(month.replace(day=1), dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(next_month(month), dt.time.min, tzinfo=tz)
-    return start, end
 
 
 # --- Privacy ------------------------------------------------------------------------------------

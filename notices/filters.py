@@ -1,47 +1,32 @@
 """Search and filters of the public board (django-filter).
 
-Unknown or malformed values (``?category=nope``, ``?month=2024-13``) fail their field's validation
-and are simply not applied: a visitor never gets an error page for a bad query string.
+Unknown, malformed or out-of-range values (``?category=nope``, ``?month=2024-13``,
+``?month=9999-12``) fail their field's validation and are simply not applied, with a note on the
+page: a visitor never gets an error page for a bad query string.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from committee.dates import month_bounds, month_message, parse_month
 from notices.models import Category
-
-MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 class MonthField(forms.CharField):
-    """``YYYY-MM`` -> the first day of that month."""
+    """``YYYY-MM`` -> the first day of that month (``committee.dates.parse_month``)."""
 
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
             return None
-        m = MONTH_RE.match(value.strip())
-        if not m:
-            raise forms.ValidationError(_("月份格式应为 年-月，如 2025-03"))
-        try:
-            return dt.date(int(m.group(1)), int(m.group(2)), 1)
-        except ValueError:
-            raise forms.ValidationError(_("月份格式应为 年-月，如 2025-03"))
-
-
-def month_bounds(first: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """The month of ``first`` as aware datetimes in the site's time zone, ``[start, end)``."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime(first.year, first.month, 1, tzinfo=tz)
-    nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-    return start, dt.datetime(nxt.year, nxt.month, 1, tzinfo=tz)
+        first = parse_month(value)
+        if first is None:
+            raise forms.ValidationError(month_message())
+        return first
 
 
 class MonthFilter(django_filters.Filter):

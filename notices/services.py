@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee import roles
+from committee.dates import validate_in_range
 from committee.errors import RuleViolation
 from committee.models import Community, User
 from committee.privacy import community_public_phones, find_personal_data
@@ -33,7 +34,6 @@ from notices.attachments import check_upload
 from notices.models import Attachment, Category, Objection, Posting, PostingSource
 from notices.sanitize import dangerous_parts, readable_text, sanitize_body
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 # Fields a correction (new version) may change.
 VERSION_FIELDS = {
     "category",
@@ -54,16 +54,32 @@ DRAFT_FIELDS = VERSION_FIELDS
 def working_days_end(
     publish_at: dt.datetime, working_days: int, *, community_id: int | None = None
 ) -> tuple[dt.datetime, set[int]]:
-    """End of the ``working_days``-th working day after ``publish_at``'s local (Asia/Shanghai) day.
+    """End of the ``working_days``-th working day after ``publish_at``'s local day (the portal's
+    time zone, ``settings.TIME_ZONE``).
 
     Returns the instant (local midnight after that day) and the years whose official holiday
     schedule is not loaded (Monday-Friday was assumed there; the user must be warned). The
-    community's own entered holidays count (``committee.workdays``).
+    community's own entered holidays count (``committee.workdays``). A start or an end outside
+    1900-2100 is a :class:`RuleViolation` (``committee.workdays``).
     """
-    start = timezone.localtime(publish_at, LOCAL_TZ).date()
+    _refuse_out_of_range(publish_at=publish_at)
+    tz = timezone.get_default_timezone()
+    start = timezone.localtime(publish_at, tz).date()
     result = add_working_days_detailed(start, working_days, community_id=community_id)
-    end = dt.datetime.combine(result.date + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL_TZ)
+    end = dt.datetime.combine(result.date + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
     return end, set(result.unofficial_years)
+
+
+def _refuse_out_of_range(**values: dt.datetime | None) -> None:
+    """Before any arithmetic or time-zone conversion: 0001-01-01 or 9999-12-31 would overflow."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            validate_in_range(value)
+        except ValidationError as e:
+            errors[name] = e.messages
+    if errors:
+        raise RuleViolation(errors)
 
 
 def calendar_warning(years: set[int]) -> str | None:
@@ -89,6 +105,7 @@ def _clean_body(body: str) -> str:
 def _apply_window(posting: Posting) -> None:
     """Recompute ``expire_at`` from ``working_days`` and check the window (message in Chinese)."""
     posting.unofficial_years = set()
+    _refuse_out_of_range(publish_at=posting.publish_at, expire_at=posting.expire_at)
     if posting.working_days:
         posting.expire_at, posting.unofficial_years = working_days_end(
             posting.publish_at, posting.working_days, community_id=posting.community_id
@@ -98,8 +115,8 @@ def _apply_window(posting: Posting) -> None:
         raise RuleViolation(
             _("公开结束时间（%(end)s）必须晚于公开开始时间（%(start)s）。"),
             params={
-                "end": timezone.localtime(posting.expire_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
-                "start": timezone.localtime(posting.publish_at, LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                "end": _local(posting.expire_at),
+                "start": _local(posting.publish_at),
             },
         )
 
@@ -154,7 +171,7 @@ def _lock(posting: Posting) -> Posting:
 
 
 def _local(value: dt.datetime) -> str:
-    return timezone.localtime(value, LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
 # --- drafts ----------------------------------------------------------------------------------------
@@ -291,7 +308,7 @@ def publish(
     """Create and release a posting in one step: the one entry point of other apps.
 
     ``publish_at`` defaults to ``at`` (now). With ``working_days``, ``expire_at`` is the end of the
-    N-th working day after the publication day (Asia/Shanghai), on the national holiday calendar;
+    N-th working day after the publication day (the portal's time zone), on the national holiday calendar;
     ``posting.calendar_warning`` says when that calendar is not loaded for a year involved.
     To record a posting as published in the past (seed data), pass ``at`` as well.
     """

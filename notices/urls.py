@@ -1,16 +1,24 @@
+import datetime as dt
+
 from django.urls import path, register_converter
 
+from committee.dates import parse_month
 from notices import views, views_disclosure, views_objections
 
 
 class MonthConverter:
-    regex = r"\d{4}-\d{2}"
+    """``YYYY-MM`` in a path -> the month's first day; a month out of range is no match (a 404)."""
 
-    def to_python(self, value: str) -> str:
-        return value
+    regex = r"[0-9]{4}-[0-9]{2}"
 
-    def to_url(self, value: str) -> str:
-        return value
+    def to_python(self, value: str) -> dt.date:
+        first = parse_month(value)
+        if first is None:
+            raise ValueError(value)
+        return first
+
+    def to_url(self, value: dt.date | str) -> str:
+        return f"{value:%Y-%m}" if isinstance(value, dt.date) else value
 
 
 register_converter(MonthConverter, "yyyymm")

@@ -20,10 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from committee.dates import month_bounds
 from committee.idnumbers import normalize_phone
 from committee.models import Community
 from notices import ledger, objections, pagecache, selectors, services
-from notices.filters import MONTH_RE, PostingFilter, month_bounds
+from notices.filters import PostingFilter
 from notices.models import Attachment, Category, Posting
 from notices.views_objections import address_over_limit
 
@@ -317,17 +318,11 @@ def archive(request: HttpRequest, slug: str) -> HttpResponse:
     return pagecache.serve(request, slug, _render)
 
 
-def archive_month(request: HttpRequest, slug: str, month: str) -> HttpResponse:
-    m = MONTH_RE.match(month)
-    try:
-        first = dt.date(int(m.group(1)), int(m.group(2)), 1) if m else None
-    except ValueError:
-        first = None
-    if first is None:
-        raise Http404("bad month")
+def archive_month(request: HttpRequest, slug: str, month: dt.date) -> HttpResponse:
+    """``month`` comes parsed and in range from the URL converter (``notices.urls``)."""
 
     def _render(community: Community, at: dt.datetime) -> HttpResponse:
-        start, end = month_bounds(first)
+        start, end = month_bounds(month)
         postings = list(selectors.archive_postings(community=community, start=start, end=end, at=at))
         context = pagecache.render_context(
             {"community": community, "month": start, "postings": postings, "now": at}

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
+from committee.dates import month_bounds, month_message, parse_month
 from notices import pagecache
-from notices.disclosure import disclosure_filename, disclosures_latest, month_bounds, parse_month
+from notices.disclosure import disclosure_filename, disclosures_latest
 from notices.models import MonthlyDisclosure
 
 
@@ -45,13 +46,14 @@ def disclosure_pdf(request: HttpRequest, slug: str, month: str) -> HttpResponse:
     community = pagecache.community_or_404(slug)
     first = parse_month(month)
     if first is None:
-        return _missing(request, community, gettext("月份格式不正确，应为“年-月”，例如 2026-10。"))
+        return _missing(request, community, month_message())
     sheets = MonthlyDisclosure.objects.filter(community=community, month=first, is_final=True).select_related(
         "community"
     )
     raw_version = request.GET.get("v")
     if raw_version is not None:
-        if not raw_version.isdigit() or len(raw_version) > 5:
+        # ASCII digits only: "²".isdigit() is true, and int("²") raises.
+        if not raw_version.isascii() or not raw_version.isdigit() or len(raw_version) > 5:
             return _missing(request, community, gettext("版本号不正确。"))
         sheet = sheets.filter(version=int(raw_version)).first()
     else:

@@ -205,3 +205,97 @@ class ObjectionFactory(factory.django.DjangoModelFactory):
     phone = "13912345678"
     body = "公示名单有误，请核实。"
     filed_at = factory.LazyAttribute(lambda o: o.posting.publish_at + dt.timedelta(hours=1))
+
+
+# --- records the registry and board tests build on (the generic admin tests need every model) -----
+
+
+class KinshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Kinship
+
+    person = factory.SubFactory(ResidentFactory)
+    relative = factory.SubFactory(
+        ResidentFactory,
+        household=factory.SelfAttribute("..person.household"),
+        relation_to_head=cm.Resident.Relation.SPOUSE,
+        sex="F",
+    )
+    community = factory.LazyAttribute(lambda o: o.person.community)
+    kind = cm.Kinship.Kind.SPOUSE
+
+
+class RepresentativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Representative
+
+    term = factory.SubFactory(CommitteeTermFactory)
+    group = factory.SubFactory(ResidentsGroupFactory, community=factory.SelfAttribute("..term.community"))
+    resident = factory.SubFactory(
+        ResidentFactory,
+        household__community=factory.SelfAttribute("...term.community"),
+        household__group=factory.SelfAttribute("...group"),
+    )
+    elected_on = factory.LazyAttribute(lambda o: o.term.starts_on)
+
+
+class SupervisionMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.SupervisionMember
+
+    term = factory.SubFactory(CommitteeTermFactory)
+    resident = factory.SubFactory(
+        ResidentFactory, household__community=factory.SelfAttribute("...term.community")
+    )
+    elected_on = factory.LazyAttribute(lambda o: o.term.starts_on)
+
+
+class BuildingCaptainFactory(factory.django.DjangoModelFactory):
+    """A nomination; post, confirm or reject it through ``committee.services``."""
+
+    class Meta:
+        model = cm.BuildingCaptain
+
+    building = factory.SubFactory(BuildingFactory)
+    community = factory.LazyAttribute(lambda o: o.building.community)
+    resident = factory.SubFactory(
+        ResidentFactory,
+        household__community=factory.SelfAttribute("...building.community"),
+        household__building=factory.SelfAttribute("...building"),
+    )
+    nominated_on = factory.LazyFunction(lambda: _now().date())
+
+
+class OfficialDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.OfficialDay
+        django_get_or_create = ["date"]
+
+    date = factory.Sequence(lambda n: dt.date(2027, 1, 1) + dt.timedelta(days=n))
+    is_working_day = False
+    name = "元旦"
+
+
+class WindowEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "notices.WindowEvent"
+
+    posting = factory.LazyFunction(lambda: released_posting())
+    kind = "opened"
+    boundary_at = factory.LazyAttribute(lambda o: o.posting.publish_at)
+    recorded_at = factory.LazyAttribute(lambda o: o.posting.publish_at)
+
+
+class MonthlyDisclosureFactory(factory.django.DjangoModelFactory):
+    """A stored sheet row with a stand-in PDF (``notices.disclosure`` renders real ones)."""
+
+    class Meta:
+        model = "notices.MonthlyDisclosure"
+
+    community = factory.SubFactory(CommunityFactory)
+    month = dt.date(2026, 10, 1)
+    version = factory.Sequence(lambda n: n + 1)
+    content_hash = factory.Sequence(lambda n: f"{n:064x}")
+    pdf = factory.django.FileField(filename="sheet.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    pages = 1
+    generated_at = factory.LazyFunction(_now)
