@@ -133,7 +133,34 @@ def _disclosures(community):
 
 
 def _user(community):
-    return [f.staff_user(communities=[community], role="委员")]
+    """An active account and a deactivated one (so both "deactivate" and "activate" have work)."""
+    return [
+        f.staff_user(communities=[community], role="委员"),
+        f.staff_user(communities=[community], role="委员", is_active=False),
+    ]
+
+
+def _account_events(community):
+    user = f.staff_user(communities=[community], role="委员")
+    return [
+        cm.AccountEvent.objects.create(
+            user=user, action=cm.AccountEvent.Action.CREATE, detail="角色：委员", at=timezone.now()
+        )
+    ]
+
+
+def _disclosure_jobs(community):
+    now = timezone.now()
+    return [
+        nm.DisclosureJob.objects.create(
+            community=community,
+            month=dt.date(2026, 10, 1),
+            state=nm.DisclosureJob.State.FAILED,
+            requested_at=now,
+            finished_at=now,
+            error="示例：生成失败",
+        )
+    ]
 
 
 def _periodic_tasks(community):
@@ -194,7 +221,8 @@ def _by_label(label: str):
 BUILDERS: dict[type[models.Model], Callable[[cm.Community], list[models.Model]]] = {
     cm.StreetOffice: lambda c: [c.street_office],
     cm.Community: lambda c: [c],
-    cm.OfficialDay: lambda c: [f.OfficialDayFactory()],
+    # A national day (superusers') and the community's own (its chair's).
+    cm.OfficialDay: lambda c: [f.OfficialDayFactory(), f.OfficialDayFactory(community=c)],
     cm.ResidentsGroup: lambda c: [f.ResidentsGroupFactory(community=c)],
     cm.Building: lambda c: [f.BuildingFactory(community=c)],
     cm.Household: _households,
@@ -206,11 +234,13 @@ BUILDERS: dict[type[models.Model], Callable[[cm.Community], list[models.Model]]]
     cm.SupervisionMember: lambda c: [f.SupervisionMemberFactory(term=_term(c))],
     cm.BuildingCaptain: _captains,
     cm.User: _user,
+    cm.AccountEvent: _account_events,
     nm.Posting: _postings,
     nm.Objection: _objections,
     nm.LedgerEntry: _ledger_entries,
     nm.WindowEvent: _window_events,
     nm.MonthlyDisclosure: _disclosures,
+    nm.DisclosureJob: _disclosure_jobs,
     Group: lambda c: [Group.objects.create(name=f"临时分组{next(_seq)}")],
     _by_label("account.EmailAddress"): _email_addresses,
     _by_label("mfa.Authenticator"): _authenticators,
@@ -582,5 +612,5 @@ def test_every_date_field_of_every_admin_form_refuses_a_date_out_of_range(client
             checked.add((model, name.split("-")[-1]))
     expected = {(cm.CommitteeTerm, "starts_on"), (cm.CommitteeSeat, "ended_on"), (nm.Posting, "publish_at_0")}
     if role == SUPERUSER:
-        expected |= {(cm.OfficialDay, "date"), (cm.User, "date_joined_0")}
+        expected |= {(cm.OfficialDay, "date")}  # staff accounts have no date box (committee.admin_accounts)
     assert expected <= checked and len(checked) >= 15, checked
