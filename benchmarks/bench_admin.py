@@ -53,7 +53,8 @@ def _measure() -> None:
     from django.db import connection
     from django.test import Client
 
-    from committee.models import Community, Resident, ResidentsGroup, User
+    from committee.models import Resident, ResidentsGroup
+    from core.models import Community, User
 
     community = Community.objects.get(slug="xingfu")
     sample = Resident.objects.filter(community=community).select_related("household").order_by("pk")[25_000]

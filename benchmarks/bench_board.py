@@ -57,7 +57,7 @@ def _seed() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from committee.models import Community, StreetOffice
+    from core.models import Community, StreetOffice
 
     rng = random.Random(4)
     offices = [StreetOffice.objects.create(name=f"基准街道{i}") for i in range(2)]
@@ -106,7 +106,7 @@ def _count_queries() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from committee.models import Community
+    from core.models import Community
     from notices import cache as generations
     from notices.pagecache import PREFIX
 

@@ -38,7 +38,8 @@ def _measure() -> None:
     from django.utils import timezone
 
     from committee import demo, importing
-    from committee.models import Building, Community, Household, Resident, ResidentsGroup, User
+    from committee.models import Building, Household, Resident, ResidentsGroup
+    from core.models import Community, User
 
     today = timezone.localdate()
     t0 = time.perf_counter()

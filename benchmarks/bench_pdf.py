@@ -93,8 +93,8 @@ def run(ctx) -> str:
     from django.utils import timezone
     from weasyprint import HTML
 
-    from committee.dates import month_bounds
-    from committee.models import Community, StreetOffice
+    from core.dates import month_bounds
+    from core.models import Community, StreetOffice
     from notices.disclosure import MonthContext, disclosure_generate
     from notices.models import MonthlyDisclosure
 

@@ -2,9 +2,9 @@
 
 Every change goes through a service here (atomic, the account row locked) and leaves an
 :class:`~committee.models.AccountEvent` naming who did what. The rules, with the role tables in
-``committee.roles``:
+``core.roles``:
 
-- only a role holding ``committee.change_user`` (the 主任) manages accounts, and only accounts
+- only a role holding ``core.change_user`` (the 主任) manages accounts, and only accounts
   entirely inside their communities: no superuser, no 街道 account (a street office's staff see many
   communities), no account that also serves a community the chair does not;
 - a chair grants only the roles in ``roles.GRANTABLE_ROLES`` (no 街道) and never superuser status;
@@ -28,11 +28,12 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import roles
-from committee.errors import RoleDenied, RuleViolation, ScopeDenied
-from committee.models import AccountEvent, Community, Resident, StaffProfile, StreetOffice, User
-from committee.selectors import community_ids_for_user
-from committee.services import save_governed
+from committee.models import Resident
+from core import roles
+from core.errors import RoleDenied, RuleViolation, ScopeDenied
+from core.governed import save_governed
+from core.models import AccountEvent, Community, StaffProfile, StreetOffice, User
+from core.scoping import community_ids_for_user
 
 _UNSET = object()
 
@@ -273,9 +274,11 @@ def staff_account_create(
     save_governed(user, actor=actor, reason=_("创建账号"))
     user.groups.set(Group.objects.filter(name__in=role_names))
     profile = StaffProfile(
-        user=user, street_office=street_office, title=(title or "").strip(), resident=resident
+        user=user, street_office=street_office, title=(title or "").strip()
     )
     save_governed(profile, actor=actor, reason=_("创建账号"))
+    if resident is not None:
+        _link_resident(user, resident, actor=actor)
     profile.communities.set(communities)
     detail = _("角色：%(roles)s；所属社区：%(communities)s") % {
         "roles": _names(role_names) + ("（" + _("系统管理员") + "）" if is_superuser else ""),
@@ -365,11 +368,10 @@ def staff_account_update(
             % {"old": profile.title or "—", "new": (title or "").strip() or "—"}
         )
         profile.title = (title or "").strip()
-    if resident is not _UNSET and (resident.pk if resident else None) != profile.resident_id:
-        changes.append(
-            _("对应居民：%(old)s → %(new)s") % {"old": profile.resident or "—", "new": resident or "—"}
-        )
-        profile.resident = resident
+    linked = own_resident(user)
+    if resident is not _UNSET and (resident.pk if resident else None) != (linked.pk if linked else None):
+        changes.append(_("对应居民：%(old)s → %(new)s") % {"old": linked or "—", "new": resident or "—"})
+        _link_resident(user, resident, actor=actor)
 
     was_active = user.is_active
     user.is_superuser = new_super
@@ -410,6 +412,21 @@ def staff_password_reset(
     user.save(update_fields=["password"])
     _record(user, actor=actor, action=AccountEvent.Action.PASSWORD, detail="", at=at)
     return user
+
+
+def own_resident(user: User) -> Resident | None:
+    """The staff member's own registry entry, if linked (the close-relative rules need it)."""
+    return Resident.objects.filter(staff_user=user).first()
+
+
+def _link_resident(user: User, resident: Resident | None, *, actor: User | None) -> None:
+    for old in Resident.objects.select_for_update().filter(staff_user=user):
+        if resident is None or old.pk != resident.pk:
+            old.staff_user = None
+            save_governed(old, actor=actor, reason=_("解除工作人员账号关联"), validate=False)
+    if resident is not None and resident.staff_user_id != user.pk:
+        resident.staff_user = user
+        save_governed(resident, actor=actor, reason=_("关联工作人员账号"), validate=False)
 
 
 def _yes(value: bool) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import SetPasswordMixin, UsernameField
@@ -27,17 +26,41 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from committee import accounts, roles
-from committee.admin_base import CommunityScopedAdmin, scope_queryset
-from committee.errors import RuleViolation
-from committee.models import AccountEvent, Community, Resident, StaffProfile, StreetOffice, User
-from committee.selectors import communities_for_user
+from committee import accounts
+from committee.models import Resident
+from core import roles
+from core.admin_base import CommunityScopedAdmin, scope_queryset
+from core.errors import RuleViolation
+from core.idnumbers import normalize_id
+from core.models import AccountEvent, Community, StaffProfile, StreetOffice, User
+from core.scoping import communities_for_user
 
 ROLE_HELP = _(
     "主任：本社区全部工作，含管理工作人员账号和节假日安排；委员：录入、修改和发布，不能删除；"
     "专管员：居民登记和帮扶、居务记录；居民组长：户、居民、楼栋和楼栋长；"
     "监督委员：只查看并提出异议（不能与其他角色兼任）。"
 )
+
+
+class ResidentByIdField(forms.CharField):
+    """A resident of the actor's communities, entered by ID number (the clerk knows it; a list of
+    thousands of residents would not help)."""
+
+    queryset = Resident.objects.none()
+
+    def prepare_value(self, value):
+        if isinstance(value, Resident):
+            return value.id_number
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        resident = self.queryset.filter(id_number=normalize_id(value)).first()
+        if resident is None:
+            raise forms.ValidationError(_("您负责的社区中没有登记该身份证号的居民。"))
+        return resident
 
 
 class StaffAccountForm(forms.ModelForm):
@@ -70,12 +93,10 @@ class StaffAccountForm(forms.ModelForm):
         help_text=_("街道工作人员填写：可查看该街道下所有社区"),
     )
     title = forms.CharField(label=_("职务说明"), max_length=50, required=False)
-    resident = forms.ModelChoiceField(
-        label=_("对应居民"),
-        queryset=Resident.objects.none(),
+    resident = ResidentByIdField(
+        label=_("本人身份证号"),
         required=False,
-        widget=AutocompleteSelect(StaffProfile._meta.get_field("resident"), admin.site),
-        help_text=_("该工作人员本人的居民登记（用于回避近亲属的事项）"),
+        help_text=_("该工作人员本人在本社区登记的身份证号（用于回避近亲属的事项）；不是本社区居民可留空"),
     )
 
     class Meta:
@@ -105,7 +126,7 @@ class StaffAccountForm(forms.ModelForm):
                 self.initial.setdefault("communities", list(profile.communities.all()))
                 self.initial.setdefault("street_office", profile.street_office_id)
                 self.initial.setdefault("title", profile.title)
-                self.initial.setdefault("resident", profile.resident_id)
+                self.initial.setdefault("resident", accounts.own_resident(user))
             if actor is not None and actor.pk == user.pk and not actor.is_superuser:
                 # Another chair or a superuser changes these (committee.accounts).
                 for name in ("role_names", "communities", "is_active"):
@@ -324,8 +345,7 @@ class UserAdmin(CommunityScopedAdmin, DjangoUserAdmin):
 
     @admin.display(description=_("对应居民"))
     def profile_resident(self, obj):
-        profile = getattr(obj, "staff_profile", None)
-        return (profile.resident if profile and profile.resident_id else None) or "—"
+        return accounts.own_resident(obj) or "—"
 
     @admin.display(description=_("密码"))
     def password_link(self, obj):
@@ -380,7 +400,7 @@ class UserAdmin(CommunityScopedAdmin, DjangoUserAdmin):
                     gettext("已为%(user)s设置新密码，请当面或电话告知本人，并提醒其登录后自行修改。")
                     % {"user": user},
                 )
-                return HttpResponseRedirect(reverse("admin:committee_user_change", args=[user.pk]))
+                return HttpResponseRedirect(reverse("admin:core_user_change", args=[user.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -24,9 +24,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committee import importing
-from committee.errors import RuleViolation
-from committee.models import Community
-from committee.selectors import communities_for_user
+from core.errors import RuleViolation
+from core.models import Community
+from core.scoping import communities_for_user
 
 SESSION_PREFIX = "committee_import:"
 PREVIEW_ROWS = 10

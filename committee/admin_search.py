@@ -39,10 +39,10 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Right
 from django.utils.text import smart_split, unescape_string_literal
 
-from committee.admin_base import scope_queryset
-from committee.idnumbers import ID_PATTERN, normalize_id
 from committee.models import Household, Resident
-from committee.selectors import community_ids_for_user
+from core.admin_base import scope_queryset
+from core.idnumbers import ID_PATTERN, normalize_id
+from core.scoping import community_ids_for_user
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{9,11}$")

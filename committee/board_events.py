@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from committee.models import BuildingCaptain
-from committee.services import save_governed
+from core.governed import save_governed
 from notices import handoff
 
 

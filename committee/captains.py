@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from committee.models import Building, BuildingCaptain, Community, Resident
-from committee.windows import posted_until
+from committee.models import Building, BuildingCaptain, Resident
+from core.models import Community
+from core.windows import posted_until
 
 OPEN = (BuildingCaptain.Status.NOMINATED, BuildingCaptain.Status.POSTED)
 # A posting's title names at most this many buildings, then "等N栋楼".

@@ -24,34 +24,22 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from committee.idnumbers import id_check_char
 from committee.models import (
     Building,
     BuildingCaptain,
     CommitteeSeat,
     CommitteeTerm,
-    Community,
     Household,
     Kinship,
     Representative,
     Resident,
     ResidentsGroup,
-    StaffProfile,
-    StreetOffice,
     SupervisionMember,
-    User,
-)
-from committee.roles import (
-    ALL_ROLES,
-    CASE_OFFICER,
-    CHAIR,
-    GROUP_LEADER,
-    MEMBER,
-    STREET,
-    SUPERVISOR,
-    roles_sync,
 )
 from committee.selectors import supervision_conflict
+from core.idnumbers import id_check_char
+from core.models import Community, StaffProfile, StreetOffice, User
+from core.roles import ALL_ROLES, CASE_OFFICER, CHAIR, GROUP_LEADER, MEMBER, STREET, SUPERVISOR, roles_sync
 
 DEMO_PASSWORD = "juwei-demo-2026"
 BATCH = 5000
@@ -487,7 +475,7 @@ def _seed_community(office, name, slug, n_households, gen: _Gen, today: dt.date)
     Representative.objects.bulk_create(reps, batch_size=BATCH)
 
     # Building captains: most buildings have a confirmed one, some a fresh nomination.
-    from committee.workdays import add_working_days
+    from core.calendar import add_working_days
 
     by_building: dict[int, list[Resident]] = {}
     for f in families:
@@ -591,8 +579,11 @@ def _seed_users(office: StreetOffice, communities: list[Community]) -> list[str]
             continue
         u.groups.add(groups[role])
         profile = StaffProfile.objects.create(
-            user=u, title=title, resident=resident, street_office=office if role == STREET else None
+            user=u, title=title, street_office=office if role == STREET else None
         )
+        if resident is not None:
+            resident.staff_user = u
+            resident.save(update_fields=["staff_user"])
         if role != STREET:
             profile.communities.add(first)
     for community in communities[1:]:
@@ -601,7 +592,10 @@ def _seed_users(office: StreetOffice, communities: list[Community]) -> list[str]
         if u is None:
             continue
         u.groups.add(groups[CHAIR])
-        profile = StaffProfile.objects.create(user=u, title="居委会主任", resident=chair)
+        profile = StaffProfile.objects.create(user=u, title="居委会主任")
+        if chair is not None:
+            chair.staff_user = u
+            chair.save(update_fields=["staff_user"])
         profile.communities.add(community)
     return created
 

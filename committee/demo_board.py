@@ -18,8 +18,9 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
-from committee.idnumbers import mask_name
-from committee.models import BuildingCaptain, Community, Resident
+from committee.models import BuildingCaptain, Resident
+from core.idnumbers import mask_name
+from core.models import Community
 
 
 def available() -> bool:

@@ -8,14 +8,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.models import (
-    CommitteeSeat,
-    CommitteeTerm,
-    Community,
-    Kinship,
-    Resident,
-    User,
-)
+from committee.models import CommitteeSeat, CommitteeTerm, Kinship, Resident
+from core.models import Community
 
 # Relations to the head of household that make two members of the same household close kin.
 _FAMILY = {
@@ -29,31 +23,6 @@ _FAMILY = {
     Resident.Relation.CHILD_IN_LAW,
     Resident.Relation.PARENT_IN_LAW,
 }
-
-
-def communities_for_user(user: User) -> QuerySet[Community]:
-    """The communities a staff user may see: their own, plus every community of their street office."""
-    if not user.is_authenticated:
-        return Community.objects.none()
-    if user.is_superuser:
-        return Community.objects.all()
-    cached = getattr(user, "_portal_community_ids", None)
-    if cached is None:
-        cached = list(
-            Community.objects.filter(
-                Q(staff__user=user) | Q(street_office__staff__user=user)
-            ).values_list("pk", flat=True).distinct()
-        )
-        user._portal_community_ids = cached
-    return Community.objects.filter(pk__in=cached)
-
-
-def community_ids_for_user(user: User) -> list[int] | None:
-    """None means "all" (superuser)."""
-    if user.is_superuser:
-        return None
-    communities_for_user(user)
-    return list(getattr(user, "_portal_community_ids", []))
 
 
 def close_relative_ids(resident: Resident) -> set[int]:

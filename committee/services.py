@@ -1,7 +1,7 @@
 """Writes to the committee registry (STYLE.md #1, #4, #9, #12).
 
 Every service is keyword-only and atomic, calls ``full_clean()``, translates a database constraint
-into a :class:`~committee.errors.RuleViolation` with a Chinese message, records the acting user in the
+into a :class:`~core.errors.RuleViolation` with a Chinese message, records the acting user in the
 history (simple-history), and, when an ``actor`` is given, refuses records of communities the actor
 does not serve. ``actor=None`` is for system jobs (imports, the demo seed).
 """
@@ -12,109 +12,29 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committee import captains as captain_rules
-from committee import roles
 from committee.captains import CaptainsPostingPlan
-from committee.dates import out_of_range_fields
-from committee.errors import RoleDenied, RuleViolation, ScopeDenied
 from committee.models import (
     Building,
     BuildingCaptain,
     CommitteeSeat,
     CommitteeTerm,
-    Community,
     Household,
     Kinship,
-    OfficialDay,
     Representative,
     Resident,
     ResidentsGroup,
     SupervisionMember,
-    User,
 )
-from committee.selectors import close_relative_ids, community_ids_for_user, supervision_conflict
-from committee.windows import posted_until, window_last_day
-
-# Database constraint name -> message, so a race that slips past clean() still reads well.
-_CONSTRAINT_MESSAGES = {
-    "resident_id_once_per_community": lambda: _("该身份证号码已在本社区登记，同一人在一个社区只能登记一次。"),
-    "resident_id_format": lambda: _("身份证号码格式不正确。"),
-    "resident_moved_out_after_in": lambda: _("迁出日期不能早于迁入日期。"),
-    "household_number_unique": lambda: _("本社区已有相同户号的户。"),
-    "group_number_unique": lambda: _("本社区已有相同组号的居民小组。"),
-    "building_name_unique": lambda: _("本社区已有同名楼栋。"),
-    "kinship_pair_unique": lambda: _("这两位居民之间已登记了亲属关系。"),
-    "kinship_not_self": lambda: _("不能与本人建立亲属关系。"),
-    "term_number_unique": lambda: _("本社区已有该届次。"),
-    "term_ends_after_start": lambda: _("任期结束日期须晚于开始日期。"),
-    "seat_one_per_resident_per_term": lambda: _("该居民已是本届居委会成员。"),
-    "seat_one_chair_per_term": lambda: _("本届居委会已有在任主任。"),
-    "seat_ends_after_start": lambda: _("离任日期不能早于任职日期。"),
-    "representative_ends_after_election": lambda: _("终止日期不能早于推选日期。"),
-    "supervisor_ends_after_election": lambda: _("离任日期不能早于当选日期。"),
-    "representative_once_per_term": lambda: _("该居民已是本届居民代表。"),
-    "supervisor_once_per_term": lambda: _("该居民已是本届居务监督委员。"),
-    "captain_one_confirmed_per_building": lambda: _("该楼栋已有在任楼栋长，请先办理原楼栋长卸任。"),
-    "captain_one_open_nomination": lambda: _("该居民对该楼栋已有未办结的提名。"),
-    "official_day_once_per_community": lambda: _("该社区已录入这一天的安排，请修改原记录。"),
-    "official_day_once_nationally": lambda: _("全国安排中已有这一天，请修改原记录。"),
-}
-
-
-def integrity_message(error: IntegrityError) -> str:
-    cause = getattr(error, "__cause__", None)
-    name = getattr(getattr(cause, "diag", None), "constraint_name", None)
-    text = str(error)
-    for constraint, message in _CONSTRAINT_MESSAGES.items():
-        if constraint == name or constraint in text:
-            return message()
-    return _("保存失败：数据与已有记录冲突，请检查后重试。")
-
-
-def save_governed(obj, *, actor: User | None, reason: str, validate: bool = True, exclude=None) -> None:
-    """full_clean, save in a savepoint, constraint errors as RuleViolation, actor in the history.
-
-    The one way every app's services save a governed record. Every date and datetime field is
-    checked against the portal's range (1900-2100, ``committee.dates``) before ``clean()`` computes
-    anything from it, and again after (``clean()`` may fill in a date, e.g. a term's end).
-    """
-    if validate:
-        _refuse_dates_out_of_range(obj)
-        try:
-            obj.full_clean(exclude=exclude)
-        except RuleViolation:
-            raise
-        except ValidationError as e:
-            raise RuleViolation(e.message_dict if hasattr(e, "error_dict") else e.messages) from e
-        _refuse_dates_out_of_range(obj)
-    obj._history_user = actor
-    obj._change_reason = reason
-    try:
-        with transaction.atomic():
-            obj.save()
-    except IntegrityError as e:
-        raise RuleViolation(integrity_message(e)) from e
-
-
-def _refuse_dates_out_of_range(obj) -> None:
-    errors = out_of_range_fields(obj)
-    if errors:
-        raise RuleViolation(errors)
-
-
-def check_scope(actor: User | None, community_id: int | None) -> None:
-    """Refuse an actor who does not serve ``community_id`` (system jobs pass ``actor=None``)."""
-    if actor is None or community_id is None:
-        return
-    ids = community_ids_for_user(actor)
-    if ids is not None and community_id not in ids:
-        raise ScopeDenied(_("您无权管理该社区的记录。"))
-
+from committee.selectors import close_relative_ids, supervision_conflict
+from core.errors import RuleViolation
+from core.governed import check_scope, save_governed
+from core.models import Community, User
+from core.windows import posted_until, window_last_day
 
 # --- Households and residents ---------------------------------------------------------------------
 
@@ -595,55 +515,4 @@ def captain_end(
 # --- The holiday calendar (OfficialDay) --------------------------------------------------------------
 
 
-def _check_official_day_scope(actor: User | None, community_id: int | None) -> None:
-    """National days are a superuser's; a community's days are its own staff's (the 主任)."""
-    if actor is None:
-        return
-    if community_id is None and not actor.is_superuser:
-        raise RoleDenied(_("全国节假日安排只能由系统管理员录入或修改；请选择适用的社区。"))
-    check_scope(actor, community_id)
 
-
-@transaction.atomic
-def official_day_save(
-    *,
-    actor: User | None,
-    community: Community | None,
-    date: dt.date,
-    is_working_day: bool,
-    name: str = "",
-    day: OfficialDay | None = None,
-) -> OfficialDay:
-    """Enter (``day=None``) or correct a holiday or adjusted working day.
-
-    DOMAIN.md: the library ends at some year; staff enter the official schedule and entered days
-    win over it. A community's 主任 enters their community's days; national days (``community``
-    None) are a superuser's. Days already used to compute a released posting's window do not move
-    it: a released posting is a record, corrected only by a new version.
-    """
-    perm = "committee.change_officialday" if day is not None else "committee.add_officialday"
-    roles.require_permission(actor, perm, _("只有主任可以录入节假日安排。"))
-    if day is not None:
-        day = OfficialDay.objects.select_for_update().get(pk=day.pk)
-        _check_official_day_scope(actor, day.community_id)
-    else:
-        day = OfficialDay()
-    _check_official_day_scope(actor, community.pk if community is not None else None)
-    day.community = community
-    day.date = date
-    day.is_working_day = bool(is_working_day)
-    day.name = (name or "").strip()
-    what = _("调休上班") if day.is_working_day else _("放假")
-    save_governed(day, actor=actor, reason=_("录入节假日安排：%(date)s %(what)s") % {"date": date, "what": what})
-    return day
-
-
-@transaction.atomic
-def official_day_delete(*, actor: User | None, day: OfficialDay) -> None:
-    """Remove a wrongly entered day (the history keeps it, with who removed it)."""
-    roles.require_permission(actor, "committee.delete_officialday", _("只有主任可以删除节假日安排。"))
-    day = OfficialDay.objects.select_for_update().get(pk=day.pk)
-    _check_official_day_scope(actor, day.community_id)
-    day._history_user = actor
-    day._change_reason = _("删除节假日安排")
-    day.delete()

@@ -69,7 +69,7 @@ _LEVEL_ORDER = {Level.OVERDUE: 0, Level.TODAY: 1, Level.OPEN: 2, Level.FOLLOW: 3
 def todos_for(user, *, at: dt.datetime | None = None) -> list[Todo]:
     """Every provider's to-dos for ``user``, most pressing first. A provider that fails is logged
     and skipped: the desk must open even when one app has a bug."""
-    from committee.selectors import communities_for_user  # moves to the base layer
+    from core.scoping import communities_for_user
 
     at = at or timezone.now()
     communities = communities_for_user(user)

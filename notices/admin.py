@@ -23,17 +23,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from committee import roles
-from committee.admin_base import (
+from core import roles
+from core.admin_base import (
     CommunityScopedAdmin,
     CommunityScopedTabularInline,
     DateRangeFormMixin,
     run_service_on_each,
 )
-from committee.admin_privacy import PersonalDataMixin
-from committee.errors import RuleViolation
-from committee.selectors import community_ids_for_user
-from committee.windows import posted_until, window_start
+from core.admin_privacy import PersonalDataMixin
+from core.errors import RuleViolation
+from core.scoping import community_ids_for_user
+from core.windows import posted_until, window_start
 from notices import (
     admin_disclosure,  # noqa: F401  (registers MonthlyDisclosure, h5)
     ledger,
@@ -596,7 +596,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
     @staticmethod
     def _release_end(obj: Posting, *, now: bool) -> str:
-        """The window end the posting will have if released now (committee.windows wording)."""
+        """The window end the posting will have if released now (core.windows wording)."""
         at = timezone.now()
         if obj.working_days:
             start = at if now or obj.publish_at < at else obj.publish_at
@@ -863,7 +863,7 @@ class LedgerEntryAdmin(ReadOnlyRecordAdmin):
     def verify_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        from committee.selectors import communities_for_user
+        from core.scoping import communities_for_user
 
         checked = broken = 0
         for community in communities_for_user(request.user).order_by("slug"):

@@ -23,10 +23,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committee.admin_base import CommunityScopedAdmin
-from committee.dates import month_bounds, month_message, parse_month
-from committee.models import Community
-from committee.selectors import communities_for_user
+from core.admin_base import CommunityScopedAdmin
+from core.dates import month_bounds, month_message, parse_month
+from core.models import Community
+from core.scoping import communities_for_user
 from notices.disclosure_jobs import (
     QUEUED_WARNING_AFTER,
     disclosure_job_request,

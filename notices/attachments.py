@@ -16,7 +16,7 @@ import filetype
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 
 # content type -> (extensions that may carry it, name for messages)
 ALLOWED = {

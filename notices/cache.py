@@ -16,6 +16,14 @@ from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
+# Errors of the cache server: the board then renders every request itself rather than fail.
+try:
+    from redis.exceptions import RedisError as _RedisError
+
+    CACHE_ERRORS: tuple[type[BaseException], ...] = (_RedisError, ConnectionError, TimeoutError)
+except ImportError:  # pragma: no cover - redis is a dependency
+    CACHE_ERRORS = (ConnectionError, TimeoutError)
+
 
 def key(community_id: int) -> str:
     """The cache key holding the generation (``notices.pagecache`` reads it with the page, one round trip)."""
@@ -44,8 +52,6 @@ def bump(community_id: int) -> int | None:
     logs and returns None instead of failing the request (pages cached before the outage then live
     at most until their window boundary or ``pagecache.MAX_AGE``; a restarted Redis keeps nothing).
     """
-    from notices.pagecache import CACHE_ERRORS
-
     try:
         return _bump(community_id)
     except CACHE_ERRORS:

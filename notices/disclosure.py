@@ -16,7 +16,7 @@ the built-in one) or a new key::
 A provider returns either ``{"empty": "本月无数据"}`` or a table for the generic template
 (``{"columns": [...], "rows": [[...], ...], "summary": [[label, value], ...], "note": "..."}``), or
 data for its own ``template``. Everything a provider returns is printed publicly: it must hold
-masked names only (``committee.idnumbers.mask_name``) and never an ID number, phone number or
+masked names only (``core.idnumbers.mask_name``) and never an ID number, phone number or
 income detail. As a second line of defence every string is scrubbed of ID- and phone-shaped digit
 runs before hashing (:func:`scrub`).
 """
@@ -42,11 +42,11 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committee.dates import month_bounds
-from committee.errors import RuleViolation
-from committee.idnumbers import mask_id, mask_phone
-from committee.models import Community
-from committee.windows import window_end, window_last_day
+from core.dates import month_bounds
+from core.errors import RuleViolation
+from core.idnumbers import mask_id, mask_phone
+from core.models import Community
+from core.windows import window_end, window_last_day
 from notices.bodytext import plain_text
 from notices.models import Category, MonthlyDisclosure, Posting
 
@@ -146,7 +146,7 @@ def _start_text(publish_at: dt.datetime, month: dt.date) -> str:
 
 
 def _end_text(expire_at: dt.datetime | None, month: dt.date) -> str:
-    """The window's end as everywhere else (committee.windows), the year left to the sheet's month."""
+    """The window's end as everywhere else (core.windows), the year left to the sheet's month."""
     if expire_at is None:
         return ""
     return window_end(expire_at, year=window_last_day(expire_at)[0].year != month.year)

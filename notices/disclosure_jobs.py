@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from committee.errors import RuleViolation
-from committee.models import Community, User
+from core.errors import RuleViolation
+from core.models import Community, User
 from notices.disclosure import disclosure_generate, month_bounds
 from notices.models import DisclosureJob, MonthlyDisclosure
 
@@ -41,9 +41,10 @@ State = DisclosureJob.State
 
 
 def _enqueue(job_id: int) -> None:
-    from notices.tasks import run_disclosure_job
+    # By name: tasks call services, services never import tasks (no import cycle).
+    from celery import current_app
 
-    transaction.on_commit(lambda: run_disclosure_job.delay(job_id))
+    transaction.on_commit(lambda: current_app.tasks["notices.tasks.run_disclosure_job"].delay(job_id))
 
 
 def disclosure_job_request(

@@ -36,8 +36,8 @@ def generate_monthly_disclosures(month_iso: str | None = None) -> list[dict]:
     their own requests. One community failing does not stop the others; the failures are re-raised
     at the end so the task shows as failed and can be retried (the sheets already stored are kept).
     """
-    from committee.dates import parse_month, previous_month
-    from committee.models import Community
+    from core.dates import parse_month, previous_month
+    from core.models import Community
     from notices.disclosure_jobs import disclosure_job_request, disclosure_job_run, months_to_finalise
     from notices.models import DisclosureJob
 

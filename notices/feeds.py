@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 
-from committee.models import Community
-from committee.windows import posted_until
+from core.models import Community
+from core.windows import posted_until
 from notices.bodytext import excerpt
 from notices.models import Posting
 from notices.selectors import postings_visible
@@ -45,7 +45,7 @@ class BoardFeed(Feed):
         return f"[{item.get_category_display()}] {item.title}"
 
     def item_description(self, item: Posting) -> str:
-        # Subscribers see the deadline the board shows, in the same words (committee.windows).
+        # Subscribers see the deadline the board shows, in the same words (core.windows).
         return gettext("%(window)s。%(text)s") % {
             "window": posted_until(item.expire_at),
             "text": excerpt(item.body, 500),

@@ -12,12 +12,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from committee.dates import month_bounds, month_message, parse_month
+from core.dates import month_bounds, month_message, parse_month
 from notices.models import Category
 
 
 class MonthField(forms.CharField):
-    """``YYYY-MM`` -> the first day of that month (``committee.dates.parse_month``)."""
+    """``YYYY-MM`` -> the first day of that month (``core.dates.parse_month``)."""
 
     def to_python(self, value):
         value = super().to_python(value)

@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from committee.idnumbers import validate_phone
-from committee.models import Community
+from core.idnumbers import validate_phone
+from core.models import Community
 
 
 class Category(models.TextChoices):
@@ -110,11 +110,11 @@ class Posting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(expire_at__isnull=True) | Q(expire_at__gt=models.F("publish_at")),
-                name="posting_expires_after_publish",
+                name="posting_expires_after_publish", violation_error_message=_("公开结束时间必须晚于公开开始时间。"),
             ),
-            models.UniqueConstraint(fields=["series", "version"], name="posting_series_version_unique"),
+            models.UniqueConstraint(fields=["series", "version"], name="posting_series_version_unique", violation_error_message=_("该公告已有这一版本，请对最新版本操作。")),
             models.CheckConstraint(
-                condition=Q(state="released") | Q(released_at__isnull=True), name="posting_draft_not_released"
+                condition=Q(state="released") | Q(released_at__isnull=True), name="posting_draft_not_released", violation_error_message=_("草稿不能带有发布时间。")
             ),
         ]
         indexes = [
@@ -145,7 +145,7 @@ class Posting(models.Model):
         super().save(*args, **kwargs)
 
     def _refuse_change_of_released(self, update_fields) -> None:
-        from committee.errors import RuleViolation
+        from core.errors import RuleViolation
 
         stored = type(self)._base_manager.filter(pk=self.pk).first()
         if stored is None or stored.state != self.State.RELEASED:
@@ -164,7 +164,7 @@ class Posting(models.Model):
             )
 
     def delete(self, *args, **kwargs):
-        from committee.errors import RuleViolation
+        from core.errors import RuleViolation
 
         if self.pk and type(self)._base_manager.filter(pk=self.pk, state=self.State.RELEASED).exists():
             raise RuleViolation(_("已发布的公开事项不能删除；如需停止公开，请撤回。"))
@@ -218,7 +218,7 @@ class Attachment(models.Model):
         return super().delete(*args, **kwargs)
 
     def _refuse_if_released(self, message) -> None:
-        from committee.errors import RuleViolation
+        from core.errors import RuleViolation
 
         if Posting._base_manager.filter(pk=self.posting_id, state=Posting.State.RELEASED).exists():
             raise RuleViolation(message)
@@ -279,14 +279,14 @@ class Objection(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="pending") | (Q(answered_at__isnull=False) & ~Q(answer="")),
-                name="objection_answered_has_answer",
+                name="objection_answered_has_answer", violation_error_message=_("答复异议须填写答复内容和答复时间。"),
             ),
             # Someone must be reachable: a resident by phone, a supervisor through their account.
             models.CheckConstraint(
-                condition=~Q(phone="") | Q(filed_by__isnull=False), name="objection_has_contact"
+                condition=~Q(phone="") | Q(filed_by__isnull=False), name="objection_has_contact", violation_error_message=_("异议须留有联系电话，或由工作人员以本人账号提出。")
             ),
             models.UniqueConstraint(
-                fields=["posting", "fingerprint"], condition=~Q(fingerprint=""), name="objection_once_per_content"
+                fields=["posting", "fingerprint"], condition=~Q(fingerprint=""), name="objection_once_per_content", violation_error_message=_("相同的异议已经提交过。")
             ),
         ]
         permissions = [("file_objection", _("可以以监督委员身份对公开事项提出异议"))]
@@ -314,7 +314,7 @@ class WindowEvent(models.Model):
     class Meta:
         verbose_name = _("公开期事件")
         verbose_name_plural = _("公开期事件")
-        constraints = [models.UniqueConstraint(fields=["posting", "kind"], name="window_event_once")]
+        constraints = [models.UniqueConstraint(fields=["posting", "kind"], name="window_event_once", violation_error_message=_("该公开期事件已记录。"))]
 
     def __str__(self) -> str:
         return f"{self.posting_id} {self.get_kind_display()}"
@@ -336,7 +336,7 @@ class ObjectionReminder(models.Model):
         verbose_name = _("异议答复提醒")
         verbose_name_plural = _("异议答复提醒")
         constraints = [
-            models.UniqueConstraint(fields=["community", "sent_on"], name="objection_reminder_once_a_day")
+            models.UniqueConstraint(fields=["community", "sent_on"], name="objection_reminder_once_a_day", violation_error_message=_("今天已发送过异议答复提醒。"))
         ]
 
     def __str__(self) -> str:
@@ -372,7 +372,7 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("公开记录链")
         ordering = ["community", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique")
+            models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique", violation_error_message=_("公开记录链正在被同时写入，请重试。"))
         ]
 
     def __str__(self) -> str:
@@ -397,7 +397,7 @@ class LedgerHead(models.Model):
         verbose_name = _("已公布的记录链头")
         verbose_name_plural = _("已公布的记录链头")
         ordering = ["community", "-sequence"]
-        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_head_once")]
+        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_head_once", violation_error_message=_("该记录链头已发布。"))]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.entry_hash[:12]}"
@@ -445,10 +445,10 @@ class MonthlyDisclosure(models.Model):
         constraints = [
             # Finals and drafts are numbered apart: residents see 第1版, 第2版, ... without gaps.
             models.UniqueConstraint(
-                fields=["community", "month", "is_final", "version"], name="disclosure_version_unique"
+                fields=["community", "month", "is_final", "version"], name="disclosure_version_unique", violation_error_message=_("该月报已有这一版本，请重试。")
             ),
             models.UniqueConstraint(
-                fields=["community", "month", "is_final", "content_hash"], name="disclosure_content_once"
+                fields=["community", "month", "is_final", "content_hash"], name="disclosure_content_once", violation_error_message=_("内容相同的月报已经生成过。")
             ),
         ]
 
@@ -513,7 +513,7 @@ class DisclosureJob(models.Model):
             models.UniqueConstraint(
                 fields=["community", "month"],
                 condition=Q(state__in=["queued", "running"]),
-                name="disclosure_job_one_active",
+                name="disclosure_job_one_active", violation_error_message=_("该月报正在生成中，请稍后刷新。"),
             ),
         ]
 

@@ -3,7 +3,7 @@
 The write itself is :func:`notices.services.objection_file`; this module holds the rules it applies
 to what a resident typed, and the reads of the public lookup page.
 
-- Phone numbers are normalized as the resident import does (:func:`committee.idnumbers.normalize_phone`):
+- Phone numbers are normalized as the resident import does (:func:`core.idnumbers.normalize_phone`):
   ``138 1234 5678``, ``138-1234-5678`` and ``+86 13812345678`` are one number.
 - A real name has at least two letters and no digits; the text says something (at least
   :data:`BODY_MIN_CHARS` letters or digits).
@@ -26,8 +26,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.idnumbers import normalize_phone, validate_phone
-from committee.models import Community
+from core.idnumbers import normalize_phone, validate_phone
+from core.models import Community
 from notices.models import Objection
 
 NAME_MIN_CHARS = 2

@@ -35,19 +35,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from committee.models import Community
+from core.models import Community
 from notices import cache as generations
+from notices.cache import CACHE_ERRORS
 from notices.selectors import next_boundary
 
 logger = logging.getLogger(__name__)
 
-# Errors of the cache server: the board then renders every request itself rather than fail.
-try:
-    from redis.exceptions import RedisError as _RedisError
-
-    CACHE_ERRORS: tuple[type[BaseException], ...] = (_RedisError, ConnectionError, TimeoutError)
-except ImportError:  # pragma: no cover - redis is a dependency
-    CACHE_ERRORS = (ConnectionError, TimeoutError)
 
 
 # Alphanumeric, so it survives HTML escaping; swapped for the real token on every response.

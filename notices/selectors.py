@@ -8,7 +8,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, Q, 
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from committee.models import Community
+from core.models import Community
 from notices.models import Category, Objection, Posting
 
 

@@ -21,14 +21,14 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee import roles
-from committee.dates import validate_in_range
-from committee.errors import RuleViolation
-from committee.models import Community, User
-from committee.privacy import community_public_phones, find_personal_data
-from committee.services import check_scope, save_governed
-from committee.windows import posted_until
-from committee.workdays import add_working_days_detailed
+from core import roles
+from core.calendar import add_working_days_detailed
+from core.dates import validate_in_range
+from core.errors import RuleViolation
+from core.governed import check_scope, save_governed
+from core.models import Community, User
+from core.privacy import community_public_phones, find_personal_data
+from core.windows import posted_until
 from notices import cache, handoff, ledger, objections
 from notices.attachments import check_upload
 from notices.models import Attachment, Category, Objection, Posting, PostingSource
@@ -59,8 +59,8 @@ def working_days_end(
 
     Returns the instant (local midnight after that day) and the years whose official holiday
     schedule is not loaded (Monday-Friday was assumed there; the user must be warned). The
-    community's own entered holidays count (``committee.workdays``). A start or an end outside
-    1900-2100 is a :class:`RuleViolation` (``committee.workdays``).
+    community's own entered holidays count (``core.calendar``). A start or an end outside
+    1900-2100 is a :class:`RuleViolation` (``core.calendar``).
     """
     _refuse_out_of_range(publish_at=publish_at)
     tz = timezone.get_default_timezone()
@@ -125,7 +125,7 @@ def personal_data_problems(posting: Posting) -> list[str]:
     """Where ``posting`` holds an ID number or a private mobile number, one line per place
     (标题 / 正文 / 附件“名称”), naming what was found; empty when it may be published.
 
-    The scan itself is ``committee.privacy.find_personal_data``; the community's declared public
+    The scan itself is ``core.privacy.find_personal_data``; the community's declared public
     contact numbers are allowed.
     """
     allowed = community_public_phones(posting.community)

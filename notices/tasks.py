@@ -135,7 +135,7 @@ def remind_pending_objections(at=None, days: int | None = None) -> dict:
 
     Idempotent per day: ``ObjectionReminder`` is unique per community and local date.
     """
-    from committee.models import Community, User
+    from core.models import Community, User
     from notices.models import Objection, ObjectionReminder
 
     at = _at(at)

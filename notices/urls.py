@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from committee.dates import parse_month
+from core.dates import parse_month
 from notices import views, views_disclosure, views_objections
 
 

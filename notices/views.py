@@ -20,9 +20,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from committee.dates import month_bounds
-from committee.idnumbers import normalize_phone
-from committee.models import Community
+from core.dates import month_bounds
+from core.idnumbers import normalize_phone
+from core.models import Community
 from notices import ledger, objections, pagecache, selectors, services
 from notices.filters import PostingFilter
 from notices.models import Attachment, Category, Posting

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from committee.dates import month_bounds, month_message, parse_month
+from core.dates import month_bounds, month_message, parse_month
 from notices import pagecache
 from notices.disclosure import disclosure_filename, disclosures_latest
 from notices.models import MonthlyDisclosure

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from committee.idnumbers import mask_name, mask_phone
-from committee.models import Community
+from core.idnumbers import mask_name, mask_phone
+from core.models import Community
 from notices import objections, pagecache, selectors
 from notices.disclosure import scrub
 

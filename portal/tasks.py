@@ -9,7 +9,7 @@ from django.db import connection
 def ping() -> dict:
     """Idempotent and read-only: the database the worker sees, its communities and the site address
     it prints on PDFs."""
-    from committee.models import Community
+    from core.models import Community
 
     return {
         "pong": True,

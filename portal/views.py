@@ -52,7 +52,7 @@ def _denied(request: HttpRequest, reason: str) -> HttpResponse:
     """A Chinese 403 page: inside the admin's frame for staff on admin pages, the board's otherwise."""
     from django.contrib import admin
 
-    from committee.roles import user_roles
+    from core.roles import user_roles
 
     context = {"reason": reason}
     if _is_staff_in_admin(request):
@@ -68,7 +68,7 @@ def _denied(request: HttpRequest, reason: str) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    from committee.errors import RoleDenied, ScopeDenied
+    from core.errors import RoleDenied, ScopeDenied
 
     # Only our own refusals carry a message written for the user (in their language); Django's and
     # libraries' carry none or an English technical one.

@@ -9,8 +9,9 @@ import factory
 from django.contrib.auth.models import Group
 
 from committee import models as cm
-from committee.idnumbers import id_check_char
-from committee.roles import roles_sync
+from core import models as core_models
+from core.idnumbers import id_check_char
+from core.roles import roles_sync
 
 _serial = itertools.count(1)
 
@@ -50,14 +51,14 @@ def make_id_number(birth: dt.date | None = None, sex: str = "M") -> str:
 
 class StreetOfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cm.StreetOffice
+        model = core_models.StreetOffice
 
     name = factory.Sequence(lambda n: f"和平街道{n}")
 
 
 class CommunityFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cm.Community
+        model = core_models.Community
 
     street_office = factory.SubFactory(StreetOfficeFactory)
     name = factory.Sequence(lambda n: f"测试社区{n}")
@@ -129,7 +130,7 @@ class CommitteeSeatFactory(factory.django.DjangoModelFactory):
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cm.User
+        model = core_models.User
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
@@ -143,13 +144,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
-def staff_user(*, communities=(), role: str = "主任", street_office=None, **kwargs) -> cm.User:
+def staff_user(*, communities=(), role: str = "主任", street_office=None, **kwargs) -> core_models.User:
     """A staff user with a role group and the given communities (or a street office)."""
     if not Group.objects.filter(name=role).exists():
         roles_sync()
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=role))
-    profile = cm.StaffProfile.objects.create(user=user, street_office=street_office)
+    profile = core_models.StaffProfile.objects.create(user=user, street_office=street_office)
     profile.communities.set(communities)
     return user
 
@@ -268,7 +269,7 @@ class BuildingCaptainFactory(factory.django.DjangoModelFactory):
 
 class OfficialDayFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = cm.OfficialDay
+        model = core_models.OfficialDay
         django_get_or_create = ["date"]
 
     date = factory.Sequence(lambda n: dt.date(2027, 1, 1) + dt.timedelta(days=n))

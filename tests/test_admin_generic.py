@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from committee import models as cm
 from committee import services as committee_services
-from committee.roles import ALL_ROLES, PORTAL_APPS
+from core import models as core_models
+from core.roles import ALL_ROLES, PORTAL_APPS
 from notices import models as nm
 from notices import services as notice_services
 from tests import factories as f
@@ -57,7 +58,7 @@ ROLE_IDS = {
 # --- Objects of every registered model, in the states its actions care about ------------------------
 
 
-def _term(community: cm.Community) -> cm.CommitteeTerm:
+def _term(community: core_models.Community) -> cm.CommitteeTerm:
     """A term that overlaps no other term of the community (terms of earlier builds come first)."""
     last = community.terms.order_by("-starts_on").first()
     starts = last.ends_on if last else dt.date(2021, 1, 1)
@@ -66,7 +67,7 @@ def _term(community: cm.Community) -> cm.CommitteeTerm:
     )
 
 
-def _resident(community: cm.Community, **kwargs) -> cm.Resident:
+def _resident(community: core_models.Community, **kwargs) -> cm.Resident:
     return f.ResidentFactory(household=f.HouseholdFactory(community=community), **kwargs)
 
 
@@ -143,8 +144,8 @@ def _user(community):
 def _account_events(community):
     user = f.staff_user(communities=[community], role="委员")
     return [
-        cm.AccountEvent.objects.create(
-            user=user, action=cm.AccountEvent.Action.CREATE, detail="角色：委员", at=timezone.now()
+        core_models.AccountEvent.objects.create(
+            user=user, action=core_models.AccountEvent.Action.CREATE, detail="角色：委员", at=timezone.now()
         )
     ]
 
@@ -218,11 +219,11 @@ def _by_label(label: str):
 
 
 # model -> builder(community) -> objects of that model in that community (or above it).
-BUILDERS: dict[type[models.Model], Callable[[cm.Community], list[models.Model]]] = {
-    cm.StreetOffice: lambda c: [c.street_office],
-    cm.Community: lambda c: [c],
+BUILDERS: dict[type[models.Model], Callable[[core_models.Community], list[models.Model]]] = {
+    core_models.StreetOffice: lambda c: [c.street_office],
+    core_models.Community: lambda c: [c],
     # A national day (superusers') and the community's own (its chair's).
-    cm.OfficialDay: lambda c: [f.OfficialDayFactory(), f.OfficialDayFactory(community=c)],
+    core_models.OfficialDay: lambda c: [f.OfficialDayFactory(), f.OfficialDayFactory(community=c)],
     cm.ResidentsGroup: lambda c: [f.ResidentsGroupFactory(community=c)],
     cm.Building: lambda c: [f.BuildingFactory(community=c)],
     cm.Household: _households,
@@ -233,8 +234,8 @@ BUILDERS: dict[type[models.Model], Callable[[cm.Community], list[models.Model]]]
     cm.Representative: lambda c: [f.RepresentativeFactory(term=_term(c))],
     cm.SupervisionMember: lambda c: [f.SupervisionMemberFactory(term=_term(c))],
     cm.BuildingCaptain: _captains,
-    cm.User: _user,
-    cm.AccountEvent: _account_events,
+    core_models.User: _user,
+    core_models.AccountEvent: _account_events,
     nm.Posting: _postings,
     nm.Objection: _objections,
     nm.LedgerEntry: _ledger_entries,
@@ -391,7 +392,7 @@ def _snapshot(model, pks) -> tuple:
     return model._base_manager.count(), rows
 
 
-def _login(client, role: str, community: cm.Community):
+def _login(client, role: str, community: core_models.Community):
     if role == SUPERUSER:
         user = f.UserFactory(is_superuser=True)
     elif role == "街道":
@@ -402,7 +403,7 @@ def _login(client, role: str, community: cm.Community):
     return user
 
 
-def _new_world(user, community: cm.Community) -> cm.Community:
+def _new_world(user, community: core_models.Community) -> core_models.Community:
     """A fresh community the user serves (under the same street office), so an action that deletes
     or changes a whole community leaves the next action's objects alone."""
     world = f.CommunityFactory(street_office=community.street_office)
@@ -612,5 +613,5 @@ def test_every_date_field_of_every_admin_form_refuses_a_date_out_of_range(client
             checked.add((model, name.split("-")[-1]))
     expected = {(cm.CommitteeTerm, "starts_on"), (cm.CommitteeSeat, "ended_on"), (nm.Posting, "publish_at_0")}
     if role == SUPERUSER:
-        expected |= {(cm.OfficialDay, "date")}  # staff accounts have no date box (committee.admin_accounts)
+        expected |= {(core_models.OfficialDay, "date")}  # staff accounts have no date box (committee.admin_accounts)
     assert expected <= checked and len(checked) >= 15, checked

@@ -99,7 +99,7 @@ def live_celery():
 
 @pytest.mark.django_db(transaction=True)
 def test_real_worker_runs_task_against_test_database(worker, live_celery):
-    from committee.models import Community, StreetOffice
+    from core.models import Community, StreetOffice
     from portal.tasks import ping
 
     office = StreetOffice.objects.create(name="测试街道")

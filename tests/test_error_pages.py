@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from committee.errors import ScopeDenied
+from core.errors import ScopeDenied
 from portal.views import permission_denied, server_error
 from tests import factories as f
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from committee.idnumbers import parse_id
+from core.idnumbers import parse_id
 from tests.factories import IdNumbers, make_id_number
 
 

@@ -24,7 +24,7 @@ STORE_VARS = (
 )  # fmt: skip
 
 SETUP = """
-from committee.models import Community, StreetOffice
+from core.models import Community, StreetOffice
 office = StreetOffice.objects.create(name="幸福街道")
 Community.objects.create(street_office=office, name="幸福社区", slug="xingfu")
 """
@@ -33,7 +33,7 @@ Community.objects.create(street_office=office, name="幸福社区", slug="xingfu
 PUBLISH = """
 import datetime as dt, json, os
 from django.utils import timezone
-from committee.models import Community
+from core.models import Community
 from notices.services import publish
 title, delay = os.environ["TITLE"], float(os.environ["DELAY"])
 at = timezone.now()

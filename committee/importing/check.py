@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.idnumbers import IdInfo, normalize_phone, parse_id, validate_phone
 from committee.importing.columns import COLUMNS, HEADER_OF, RELATION_WORDS, RESIDENCE_WORDS, label_map
 from committee.importing.known import BuildingRef, GroupRef, HouseholdRef, Known, load_known
 from committee.importing.read import FileProblem, SourceRow, read_file
 from committee.importing.records import ImportPlan, NewHousehold, ResidentRow, RowError
-from committee.models import Community, Resident
+from committee.models import Resident
+from core.idnumbers import IdInfo, normalize_phone, parse_id, validate_phone
+from core.models import Community
 
 MAX_ROWS = 200_000
 MAX_BYTES = 30 * 1024 * 1024

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from committee.models import Building, Community, Household, Resident, ResidentsGroup
+from committee.models import Building, Household, Resident, ResidentsGroup
+from core.models import Community
 
 # ASCII digits only: \d would also read other scripts' digits as a group number.
 _GROUP_NUMBER = re.compile(r"^第?([0-9]+)(组|小组|居民小组)?$")

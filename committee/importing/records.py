@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import LogEntry
 from django.utils.translation import gettext as _
 
-from committee.errors import RuleViolation
-from committee.idnumbers import mask_id
-from committee.models import Community, Resident
+from committee.models import Resident
+from core.errors import RuleViolation
+from core.idnumbers import mask_id
+from core.models import Community
 
 
 @dataclass

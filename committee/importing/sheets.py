@@ -8,9 +8,9 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from committee.idnumbers import id_check_char
 from committee.importing.columns import COLUMNS
 from committee.importing.records import ImportPlan
+from core.idnumbers import id_check_char
 
 # --- The error list -----------------------------------------------------------------------------
 

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from committee.errors import RuleViolation
 from committee.importing.check import import_plan
 from committee.importing.records import ImportPlan, ImportRefused, ImportResult
-from committee.models import Community, Household, Resident, User
-from committee.services import check_scope, integrity_message
+from committee.models import Household, Resident
+from core.errors import RuleViolation
+from core.governed import check_scope, integrity_message
+from core.models import Community, User
 
 BATCH = 2000
 

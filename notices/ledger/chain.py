@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from committee.models import Community
+from core.models import Community
 from notices.models import Attachment, LedgerEntry, LedgerHead, Posting
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from committee.models import Community
+from core.models import Community
 from notices.ledger.chain import MIN_PREFIX
 from notices.models import LedgerEntry, MonthlyDisclosure
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.models import Community
+from core.models import Community
 from notices.ledger.chain import GENESIS, Action, _entry_hash_of, content_hash, lifecycle_changes
 from notices.ledger.lookup import month_label
 from notices.models import LedgerEntry, LedgerHead, MonthlyDisclosure, Posting

@@ -7,12 +7,12 @@ from django import template
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from committee import windows
+from core import windows
 from notices import bodytext
 
 register = template.Library()
 
-# A window's end is written the same way everywhere (committee/windows.py).
+# A window's end is written the same way everywhere (core/windows.py).
 register.filter("posted_until", windows.posted_until)
 register.filter("objections_until", windows.objections_until)
 register.filter("window_end", windows.window_end)

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from committee import accounts
-from committee.errors import RoleDenied, RuleViolation, ScopeDenied
-from committee.models import AccountEvent, StaffProfile, User
+from core.errors import RoleDenied, RuleViolation, ScopeDenied
+from core.models import AccountEvent, StaffProfile, User
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def _add(client, **overrides):
         "resident": "",
     }
     data.update(overrides)
-    return client.post(reverse("admin:committee_user_add"), data)
+    return client.post(reverse("admin:core_user_add"), data)
 
 
 def _login(username: str, password: str) -> Client:
@@ -71,7 +71,7 @@ def _login(username: str, password: str) -> Client:
 def test_chair_creates_a_member_who_logs_in_to_the_admin_with_that_scope(chair_client, chair, home, other):
     mine = f.released_posting(community=home, title="幸福社区停水通知")
     theirs = f.released_posting(community=other, title="和谐社区停水通知")
-    page = chair_client.get(reverse("admin:committee_user_add")).content.decode()
+    page = chair_client.get(reverse("admin:core_user_add")).content.decode()
     assert 'value="委员"' in page and 'value="街道"' not in page
     assert 'name="is_superuser"' not in page and 'name="street_office"' not in page
     assert "幸福社区" in page and "和谐社区" not in page
@@ -92,7 +92,7 @@ def test_chair_creates_a_member_who_logs_in_to_the_admin_with_that_scope(chair_c
     listed = member.get(reverse("admin:notices_posting_changelist")).content.decode()
     assert mine.title in listed and theirs.title not in listed
     # A 委员 manages no accounts.
-    assert member.get(reverse("admin:committee_user_changelist")).status_code == 403
+    assert member.get(reverse("admin:core_user_changelist")).status_code == 403
 
 
 def test_chair_cannot_create_a_superuser_a_street_account_or_one_of_another_community(
@@ -147,7 +147,7 @@ def test_a_refused_grant_keeps_what_was_typed(chair_client, home):
 
 def test_chair_resets_a_password_and_deactivates_an_account(chair_client, chair, home):
     member = f.staff_user(communities=[home], role="委员", username="zhangsan", full_name="张三")
-    change = reverse("admin:committee_user_change", args=[member.pk])
+    change = reverse("admin:core_user_change", args=[member.pk])
     password_url = reverse("admin:auth_user_password_change", args=[member.pk])
     assert password_url in chair_client.get(change).content.decode()
 
@@ -159,7 +159,7 @@ def test_chair_resets_a_password_and_deactivates_an_account(chair_client, chair,
     _login("zhangsan", PASSWORD)
 
     response = chair_client.post(
-        reverse("admin:committee_user_changelist"),
+        reverse("admin:core_user_changelist"),
         {"action": "deactivate_selected", "_selected_action": [member.pk]},
         follow=True,
     )
@@ -173,7 +173,7 @@ def test_chair_resets_a_password_and_deactivates_an_account(chair_client, chair,
     assert refused.get(reverse("admin:index")).status_code == 302  # not logged in
 
     response = chair_client.post(
-        reverse("admin:committee_user_changelist"),
+        reverse("admin:core_user_changelist"),
         {"action": "activate_selected", "_selected_action": [member.pk]},
         follow=True,
     )
@@ -187,7 +187,7 @@ def test_chair_resets_a_password_and_deactivates_an_account(chair_client, chair,
 
 def test_chair_changes_roles_through_the_form(chair_client, chair, home):
     member = f.staff_user(communities=[home], role="委员", username="zhangsan", full_name="张三")
-    change = reverse("admin:committee_user_change", args=[member.pk])
+    change = reverse("admin:core_user_change", args=[member.pk])
     response = chair_client.post(
         change,
         {
@@ -218,18 +218,18 @@ def test_accounts_a_chair_may_not_manage(chair_client, chair, home, other):
 
     listed = {
         u.username
-        for u in chair_client.get(reverse("admin:committee_user_changelist")).context["cl"].result_list
+        for u in chair_client.get(reverse("admin:core_user_changelist")).context["cl"].result_list
     }
     assert listed == {"lizhuren", "jiandu"}
 
     # The supervisor's account is read-only to the chair: no save, no password reset, no deactivation.
-    html = chair_client.get(reverse("admin:committee_user_change", args=[supervisor.pk])).content.decode()
+    html = chair_client.get(reverse("admin:core_user_change", args=[supervisor.pk])).content.decode()
     assert "赵监督" in html and 'name="_save"' not in html
     assert (
         chair_client.get(reverse("admin:auth_user_password_change", args=[supervisor.pk])).status_code == 403
     )
     response = chair_client.post(
-        reverse("admin:committee_user_changelist"),
+        reverse("admin:core_user_changelist"),
         {"action": "deactivate_selected", "_selected_action": [supervisor.pk]},
         follow=True,
     )
@@ -240,14 +240,14 @@ def test_accounts_a_chair_may_not_manage(chair_client, chair, home, other):
         accounts.staff_password_reset(supervisor, actor=chair, password=PASSWORD)
 
     for user in (shared, elsewhere, street, boss):
-        assert chair_client.get(reverse("admin:committee_user_change", args=[user.pk])).status_code == 302
+        assert chair_client.get(reverse("admin:core_user_change", args=[user.pk])).status_code == 302
         with pytest.raises((RoleDenied, ScopeDenied)):
             accounts.staff_account_set_active(user, actor=chair, active=False)
         user.refresh_from_db()
         assert user.is_active
 
     # Their own account: name and phone yes; roles, communities and active state no.
-    html = chair_client.get(reverse("admin:committee_user_change", args=[chair.pk])).content.decode()
+    html = chair_client.get(reverse("admin:core_user_change", args=[chair.pk])).content.decode()
     assert "不能修改自己的角色" in html
     with pytest.raises(RuleViolation, match="不能修改自己的角色"):
         accounts.staff_account_set_active(chair, actor=chair, active=False)
@@ -276,7 +276,7 @@ def test_superuser_manages_any_account(home):
 
 
 def test_the_role_table_gives_accounts_and_the_calendar_to_the_chair_only():
-    from committee.roles import role_permissions
+    from core.roles import role_permissions
 
     perms = {role: {p.codename for p in ps} for role, ps in role_permissions().items()}
     chair_may = {

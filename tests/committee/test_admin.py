@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from committee import models as cm
+from core import models as core_models
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -41,8 +42,8 @@ def test_every_committee_page_renders_for_a_chair(chair_client, community, house
         info = f"admin:committee_{model._meta.model_name}"
         assert chair_client.get(reverse(f"{info}_changelist")).status_code == 200, model
         obj = (
-            model._default_manager.filter(**({"pk": community.pk} if model is cm.Community else {})).first()
-            if model is not cm.StreetOffice
+            model._default_manager.filter(**({"pk": community.pk} if model is core_models.Community else {})).first()
+            if model is not core_models.StreetOffice
             else community.street_office
         )
         if obj is not None:
@@ -61,7 +62,7 @@ def test_inlines_render(chair_client, community, household):
         assert f"{prefix}-TOTAL_FORMS" in html
     html = chair_client.get(reverse("admin:committee_resident_change", args=[r.pk])).content.decode()
     assert "kin_out-TOTAL_FORMS" in html
-    html = chair_client.get(reverse("admin:committee_community_change", args=[community.pk])).content.decode()
+    html = chair_client.get(reverse("admin:core_community_change", args=[community.pk])).content.decode()
     assert "居委会任期（年）" in html  # rules inline
 
 
@@ -227,21 +228,21 @@ def test_move_out_action_calls_the_service(chair_client, household):
 def test_only_the_chair_reaches_accounts_and_only_superusers_enter_national_days(client, community):
     for role in ("委员", "专管员", "居民组长", "监督委员"):
         client.force_login(f.staff_user(communities=[community], role=role))
-        assert client.get(reverse("admin:committee_user_changelist")).status_code == 403, role
-        assert client.get(reverse("admin:committee_officialday_add")).status_code == 403, role
+        assert client.get(reverse("admin:core_user_changelist")).status_code == 403, role
+        assert client.get(reverse("admin:core_officialday_add")).status_code == 403, role
     client.force_login(f.staff_user(communities=[community], role="主任"))
-    assert client.get(reverse("admin:committee_user_changelist")).status_code == 200
-    html = client.get(reverse("admin:committee_officialday_add")).content.decode()
+    assert client.get(reverse("admin:core_user_changelist")).status_code == 200
+    html = client.get(reverse("admin:core_officialday_add")).content.decode()
     assert '<option value="">' not in html.split('name="community"')[1].split("</select>")[0]
 
 
 def test_superuser_account_form_has_the_profile_and_powers(client, community):
     client.force_login(f.UserFactory(is_superuser=True))
     u = f.staff_user(communities=[community])
-    html = client.get(reverse("admin:committee_user_change", args=[u.pk])).content.decode()
+    html = client.get(reverse("admin:core_user_change", args=[u.pk])).content.decode()
     for name in ("role_names", "communities", "street_office", "is_superuser", "title"):
         assert f'name="{name}"' in html, name
-    assert client.get(reverse("admin:committee_officialday_add")).status_code == 200
+    assert client.get(reverse("admin:core_officialday_add")).status_code == 200
 
 
 def test_id_number_born_in_the_future_is_refused_in_the_resident_form(chair_client, household):

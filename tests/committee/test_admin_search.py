@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from committee.idnumbers import id_check_char, mask_id
 from committee.models import ResidentsGroup
+from core.idnumbers import id_check_char, mask_id
 from tests.factories import CommunityFactory, HouseholdFactory, ResidentFactory, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from committee import models as cm
 from committee import services as s
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 from notices.models import Objection, Posting
 from tests import factories as f
 

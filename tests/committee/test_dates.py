@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from committee import models as cm
 from committee import services
-from committee.dates import add_days, in_range, out_of_range_fields, validate_in_range
-from committee.errors import RuleViolation
-from committee.workdays import add_working_days, add_working_days_detailed
+from core import models as core_models
+from core.calendar import add_working_days, add_working_days_detailed
+from core.dates import add_days, in_range, out_of_range_fields, validate_in_range
+from core.errors import RuleViolation
 from notices import services as notice_services
 from notices.models import Posting
 from tests import factories as f
@@ -244,12 +245,12 @@ def test_admin_posting_out_of_range_gets_a_message(chair_client, community, day,
 def test_admin_official_day_out_of_range_gets_a_message(client):
     client.force_login(f.UserFactory(is_superuser=True))
     response = client.post(
-        reverse("admin:committee_officialday_add"),
+        reverse("admin:core_officialday_add"),
         {"date": "9999-12-31", "is_working_day": "", "name": "元旦"},
     )
     assert response.status_code == 200
     assert RANGE_MESSAGE in response.content.decode()
-    assert not cm.OfficialDay.objects.exists()
+    assert not core_models.OfficialDay.objects.exists()
 
 
 def test_admin_new_version_with_an_end_out_of_range_gets_a_message(chair_client, community, chair):

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from committee.idnumbers import id_check_char, mask_id, mask_name, mask_phone, parse_id, validate_phone
+from core.idnumbers import id_check_char, mask_id, mask_name, mask_phone, parse_id, validate_phone
 
 
 def test_parse_valid_id_derives_birth_and_sex():
@@ -59,7 +59,7 @@ def test_masks():
     ],
 )
 def test_phone_normalized_as_residents_write_it(typed, stored):
-    from committee.idnumbers import normalize_phone, validate_phone
+    from core.idnumbers import normalize_phone, validate_phone
 
     assert normalize_phone(typed) == stored
     validate_phone(stored)
@@ -67,7 +67,7 @@ def test_phone_normalized_as_residents_write_it(typed, stored):
 
 @pytest.mark.parametrize("typed", ["12345", "١٣٨١٢٣٤٥٦٧٨", "138 1234 567", "+1 415 555 0100"])
 def test_phone_that_is_no_chinese_number_stays_refused(typed):
-    from committee.idnumbers import normalize_phone, validate_phone
+    from core.idnumbers import normalize_phone, validate_phone
 
     with pytest.raises(ValidationError, match="电话号码格式不正确"):
         validate_phone(normalize_phone(typed))

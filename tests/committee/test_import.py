@@ -133,7 +133,7 @@ def test_good_file_imports_households_and_residents_with_history_and_audit(commu
 
 
 def test_phones_written_with_spaces_dashes_or_country_code_are_stored_as_digits(community):
-    """The import and the public objection form share committee.idnumbers.normalize_phone."""
+    """The import and the public objection form share core.idnumbers.normalize_phone."""
     rows = good_rows(3)
     rows[0][7], rows[2][7], rows[4][7] = "138 0013 8000", "+86 139-0013-9000", "010 6428 1234"
     importing.residents_import(community=community, data=to_csv(rows), file_name="居民.csv", actor=None)

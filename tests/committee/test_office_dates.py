@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from committee import models as cm
 from committee import services
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

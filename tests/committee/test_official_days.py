@@ -11,10 +11,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from committee import services
-from committee.errors import RoleDenied, RuleViolation, ScopeDenied
-from committee.models import OfficialDay
-from committee.workdays import add_working_days_detailed
+from core import services as core_services
+from core.calendar import add_working_days_detailed
+from core.errors import RoleDenied, RuleViolation, ScopeDenied
+from core.models import OfficialDay
 from notices import services as notices
 from tests import factories as f
 
@@ -45,7 +45,7 @@ def test_chair_enters_a_holiday_and_the_working_day_count_uses_it(client, chair,
     assert add_working_days_detailed(D(2026, 12, 31), 2, community_id=home.pk).date == D(2027, 1, 4)
 
     response = client.post(
-        reverse("admin:committee_officialday_add"),
+        reverse("admin:core_officialday_add"),
         {"community": home.pk, "date": "2027-01-01", "name": "元旦", "is_working_day": ""},
     )
     assert response.status_code == 302
@@ -72,7 +72,7 @@ def test_chair_enters_a_holiday_and_the_working_day_count_uses_it(client, chair,
     assert draft.calendar_warning is None
 
     # The chair corrects the entry (an adjusted working day instead) and the count follows.
-    change = reverse("admin:committee_officialday_change", args=[day.pk])
+    change = reverse("admin:core_officialday_change", args=[day.pk])
     response = client.post(
         change, {"community": home.pk, "date": "2027-01-01", "name": "调休上班", "is_working_day": "on"}
     )
@@ -83,11 +83,11 @@ def test_chair_enters_a_holiday_and_the_working_day_count_uses_it(client, chair,
 
 def test_a_communitys_entry_wins_over_a_national_one(home, other):
     boss = f.UserFactory(is_superuser=True)
-    services.official_day_save(
+    core_services.official_day_save(
         actor=boss, community=None, date=D(2027, 1, 2), is_working_day=True, name="调休"
     )
     chair = f.staff_user(communities=[home], role="主任")
-    services.official_day_save(
+    core_services.official_day_save(
         actor=chair, community=home, date=D(2027, 1, 2), is_working_day=False, name="本地"
     )
     # Friday 1 Jan 2027 + 1 working day: the national Saturday for others, Monday for home.
@@ -98,43 +98,43 @@ def test_a_communitys_entry_wins_over_a_national_one(home, other):
 
 def test_chair_cannot_enter_national_days_or_another_communitys(client, chair, home, other):
     boss = f.UserFactory(is_superuser=True)
-    national = services.official_day_save(
+    national = core_services.official_day_save(
         actor=boss, community=None, date=D(2027, 2, 6), is_working_day=False, name="春节"
     )
     with pytest.raises(RoleDenied, match="全国节假日安排只能由系统管理员"):
-        services.official_day_save(actor=chair, community=None, date=D(2027, 2, 7), is_working_day=False)
+        core_services.official_day_save(actor=chair, community=None, date=D(2027, 2, 7), is_working_day=False)
     with pytest.raises(RoleDenied, match="全国节假日安排只能由系统管理员"):
-        services.official_day_save(
+        core_services.official_day_save(
             actor=chair, day=national, community=home, date=D(2027, 2, 6), is_working_day=True
         )
     with pytest.raises(ScopeDenied):
-        services.official_day_save(actor=chair, community=other, date=D(2027, 2, 7), is_working_day=False)
+        core_services.official_day_save(actor=chair, community=other, date=D(2027, 2, 7), is_working_day=False)
     member = f.staff_user(communities=[home], role="委员")
     with pytest.raises(RoleDenied, match="只有主任可以录入节假日安排"):
-        services.official_day_save(actor=member, community=home, date=D(2027, 2, 7), is_working_day=False)
-    services.official_day_save(actor=chair, community=home, date=D(2027, 2, 7), is_working_day=False)
+        core_services.official_day_save(actor=member, community=home, date=D(2027, 2, 7), is_working_day=False)
+    core_services.official_day_save(actor=chair, community=home, date=D(2027, 2, 7), is_working_day=False)
     with pytest.raises(RuleViolation, match="该社区已录入这一天的安排"):
-        services.official_day_save(actor=chair, community=home, date=D(2027, 2, 7), is_working_day=True)
+        core_services.official_day_save(actor=chair, community=home, date=D(2027, 2, 7), is_working_day=True)
 
     client.force_login(chair)
     # Blank community (national) is refused with a message; another community is not offered.
     response = client.post(
-        reverse("admin:committee_officialday_add"),
+        reverse("admin:core_officialday_add"),
         {"community": "", "date": "2027-02-08", "is_working_day": ""},
     )
     assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
     response = client.post(
-        reverse("admin:committee_officialday_add"),
+        reverse("admin:core_officialday_add"),
         {"community": other.pk, "date": "2027-02-08", "is_working_day": ""},
     )
     assert response.status_code == 200 and "不属于您负责的社区" in response.content.decode()
     # The national day is listed (read-only) and cannot be changed or deleted by the chair.
-    listed = client.get(reverse("admin:committee_officialday_changelist")).content.decode()
+    listed = client.get(reverse("admin:core_officialday_changelist")).content.decode()
     assert "春节" in listed and "全国" in listed
-    change = reverse("admin:committee_officialday_change", args=[national.pk])
+    change = reverse("admin:core_officialday_change", args=[national.pk])
     assert 'name="_save"' not in client.get(change).content.decode()
     assert client.post(change, {"date": "2027-02-06", "is_working_day": "on"}).status_code == 403
-    delete = reverse("admin:committee_officialday_delete", args=[national.pk])
+    delete = reverse("admin:core_officialday_delete", args=[national.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     national.refresh_from_db()
     assert not national.is_working_day
@@ -142,9 +142,9 @@ def test_chair_cannot_enter_national_days_or_another_communitys(client, chair, h
 
 
 def test_chair_deletes_a_wrong_entry_and_the_history_keeps_it(client, chair, home):
-    day = services.official_day_save(actor=chair, community=home, date=D(2027, 3, 1), is_working_day=False)
+    day = core_services.official_day_save(actor=chair, community=home, date=D(2027, 3, 1), is_working_day=False)
     client.force_login(chair)
-    response = client.post(reverse("admin:committee_officialday_delete", args=[day.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:core_officialday_delete", args=[day.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not OfficialDay.objects.exists()
     last = OfficialDay.history.filter(id=day.pk).order_by("-history_date").first()
@@ -152,10 +152,10 @@ def test_chair_deletes_a_wrong_entry_and_the_history_keeps_it(client, chair, hom
 
 
 def test_delete_selected_action_goes_through_the_service(client, chair, home):
-    mine = services.official_day_save(actor=chair, community=home, date=D(2027, 4, 5), is_working_day=False)
+    mine = core_services.official_day_save(actor=chair, community=home, date=D(2027, 4, 5), is_working_day=False)
     client.force_login(chair)
     response = client.post(
-        reverse("admin:committee_officialday_changelist"),
+        reverse("admin:core_officialday_changelist"),
         {"action": "delete_selected", "_selected_action": [mine.pk], "post": "yes"},
     )
     assert response.status_code == 302

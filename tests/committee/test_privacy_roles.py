@@ -1,5 +1,5 @@
 """Personal data per role (issue 7): every staff screen that shows a resident's ID number or phone,
-or an objector's phone, shows it as ``committee.privacy.personal_data_view`` decides.
+or an objector's phone, shows it as ``core.privacy.personal_data_view`` decides.
 
 主任, 专管员 and 街道 see full values; 委员 full phones and masked ID numbers; 居民组长 and
 监督委员 masked values. Roles that may edit but see masked values still register and correct
@@ -14,9 +14,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from committee import privacy
-from committee.idnumbers import mask_id, mask_phone
 from committee.models import Resident
+from core import privacy
+from core.idnumbers import mask_id, mask_phone
 from tests import factories as f
 from tests.notices.board_helpers import objection, posting
 

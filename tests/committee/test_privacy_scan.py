@@ -1,11 +1,11 @@
-"""The personal-data scan (committee.privacy.find_personal_data) on its own: what it finds, how
+"""The personal-data scan (core.privacy.find_personal_data) on its own: what it finds, how
 it reports it, and the ordinary numbers it leaves alone."""
 
 from __future__ import annotations
 
 import pytest
 
-from committee.privacy import find_personal_data, normalize_phone
+from core.privacy import find_personal_data, normalize_phone
 
 
 def kinds(text: str, **kwargs) -> list[tuple[str, str]]:

@@ -12,7 +12,8 @@ from django.contrib.admin.utils import quote
 from django.urls import reverse
 
 from committee import models as cm
-from committee.admin_base import CommunityScopedAdmin, SuperuserOnlyAdmin, community_id_of, community_path_for
+from core import models as core_models
+from core.admin_base import CommunityScopedAdmin, SuperuserOnlyAdmin, community_id_of, community_path_for
 from tests import factories as f
 
 PORTAL_APPS = {"committee", "elections", "affairs", "assistance", "notices"}
@@ -50,7 +51,7 @@ def test_superuser_only_admins_refuse_staff(client):
 # --- Two communities, one object of every scoped model in each --------------------------------------------
 
 
-def _world(community: cm.Community) -> dict[type, object]:
+def _world(community: core_models.Community) -> dict[type, object]:
     """One object of every committee model in ``community``, built with factories."""
     group = f.ResidentsGroupFactory(community=community)
     building = f.BuildingFactory(community=community, group=group)
@@ -75,16 +76,16 @@ def _world(community: cm.Community) -> dict[type, object]:
         posting=posting, name="王五", phone="13800000000", body="有异议", filed_at=timezone.now()
     )
     staff = f.staff_user(communities=[community], role="委员", full_name=f"{community.name}委员")
-    event = cm.AccountEvent.objects.create(user=staff, action="create", at=timezone.now())
-    day = cm.OfficialDay.objects.create(community=community, date="2027-10-08", is_working_day=False)
+    event = core_models.AccountEvent.objects.create(user=staff, action="create", at=timezone.now())
+    day = core_models.OfficialDay.objects.create(community=community, date="2027-10-08", is_working_day=False)
     return {
-        cm.User: staff,
-        cm.AccountEvent: event,
-        cm.OfficialDay: day,
+        core_models.User: staff,
+        core_models.AccountEvent: event,
+        core_models.OfficialDay: day,
         nm.Posting: posting,
         nm.Objection: objection,
-        cm.Community: community,
-        cm.StreetOffice: community.street_office,
+        core_models.Community: community,
+        core_models.StreetOffice: community.street_office,
         cm.ResidentsGroup: group,
         cm.Building: building,
         cm.Household: household,
@@ -200,7 +201,7 @@ def test_foreign_key_choices_are_narrowed_for_every_scoped_admin(rf, two_worlds)
     world_a, world_b, user_a, _ = two_worlds
     request = rf.get("/admin/")
     request.user = user_a
-    b_ids = {world_b[cm.Community].pk}
+    b_ids = {world_b[core_models.Community].pk}
     checked = 0
     for model, model_admin in _portal_admins():
         if model in SUPERUSER_ONLY:
@@ -223,7 +224,7 @@ def test_foreign_key_choices_are_narrowed_for_every_scoped_admin(rf, two_worlds)
 def test_list_filters_offer_only_own_communities(client, two_worlds):
     world_a, world_b, _ua, _ub = two_worlds
     c3 = f.CommunityFactory(name="第三社区")
-    user = f.staff_user(communities=[world_a[cm.Community], c3], role="委员")
+    user = f.staff_user(communities=[world_a[core_models.Community], c3], role="委员")
     client.force_login(user)
     response = client.get(reverse("admin:committee_household_changelist"))
     html = response.content.decode()
@@ -257,7 +258,7 @@ def test_post_naming_another_communitys_household_is_refused_with_chinese_error(
 
 def test_street_user_reads_but_cannot_change(client, two_worlds):
     world_a, world_b, _ua, _ub = two_worlds
-    street = world_a[cm.Community].street_office
+    street = world_a[core_models.Community].street_office
     user = f.staff_user(role="街道", street_office=street)
     client.force_login(user)
     resident = world_a[cm.Resident]

@@ -18,20 +18,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from committee import demo
-from committee.idnumbers import parse_id
 from committee.models import (
     BuildingCaptain,
     CommitteeSeat,
-    Community,
     Household,
     Kinship,
     Representative,
     Resident,
-    StaffProfile,
     SupervisionMember,
-    User,
 )
 from committee.selectors import current_term, supervision_conflict
+from core.idnumbers import parse_id
+from core.models import Community, StaffProfile, User
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

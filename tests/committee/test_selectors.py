@@ -3,13 +3,8 @@
 import pytest
 
 from committee import models as cm
-from committee.selectors import (
-    are_close_relatives,
-    close_relative_ids,
-    communities_for_user,
-    community_ids_for_user,
-    supervision_conflict,
-)
+from committee.selectors import are_close_relatives, close_relative_ids, supervision_conflict
+from core.scoping import communities_for_user, community_ids_for_user
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

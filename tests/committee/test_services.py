@@ -6,7 +6,7 @@ import pytest
 
 from committee import models as cm
 from committee import services as s
-from committee.errors import RuleViolation, ScopeDenied
+from core.errors import RuleViolation, ScopeDenied
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

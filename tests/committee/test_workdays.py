@@ -4,13 +4,8 @@ import datetime as dt
 
 import pytest
 
-from committee.models import OfficialDay
-from committee.workdays import (
-    add_working_days,
-    add_working_days_detailed,
-    calendar_is_official,
-    is_working_day,
-)
+from core.calendar import add_working_days, add_working_days_detailed, calendar_is_official, is_working_day
+from core.models import OfficialDay
 
 pytestmark = pytest.mark.django_db
 D = dt.date

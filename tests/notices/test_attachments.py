@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 from notices import services
 from notices.models import Attachment
 from tests.factories import PostingFactory

@@ -12,10 +12,9 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 from notices import disclosure_jobs
 from notices.disclosure import disclosure_generate
 from notices.disclosure_jobs import disclosure_job_request, disclosure_job_run
@@ -142,18 +141,6 @@ def test_monthly_task_is_idempotent_and_catches_up_when_run_late(xingfu, time_ma
     assert [(f.month, f.version) for f in finals] == [(dt.date(2026, 9, 1), 1), (OCT, 1)]
     # Each run is recorded as a job staff can see (by the scheduled task: no requester).
     assert DisclosureJob.objects.filter(state="done", requested_by=None).count() == 3
-
-
-def test_existing_sheets_generated_before_their_month_ended_become_drafts(xingfu):
-    from importlib import import_module
-
-    migration = import_module("notices.migrations.0006_disclosure_drafts_and_jobs")
-    early, _ = disclosure_generate(community=xingfu, month=OCT, at=when(31, hour=23))
-    late, _ = disclosure_generate(community=xingfu, month=OCT, at=AFTER_OCT)
-    MonthlyDisclosure.objects.filter(pk=early.pk).update(is_final=True, version=7)  # as before the change
-    migration.mark_drafts(apps, None)
-    assert MonthlyDisclosure.objects.get(pk=early.pk).is_final is False
-    assert MonthlyDisclosure.objects.get(pk=late.pk).is_final is True
 
 
 # --- jobs ---------------------------------------------------------------------------------------------

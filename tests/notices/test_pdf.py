@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfReader
 
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 from notices import disclosure, ledger, services
 from notices.disclosure import disclosure_generate, register_section
 from notices.models import Category, MonthlyDisclosure, Posting

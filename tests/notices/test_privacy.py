@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from committee.idnumbers import mask_name
+from core.idnumbers import mask_name
 from notices.models import Attachment, Category, LedgerEntry
 from tests.factories import CommunityFactory, HouseholdFactory, ResidentFactory
 from tests.notices.board_helpers import NOW, new_version, objection, posting

@@ -1,6 +1,6 @@
 """Months and numbers in public URLs and query strings, as residents and attackers type them.
 
-Every ``YYYY-MM`` goes through ``committee.dates.parse_month``: a month outside 1900-01..2100-12,
+Every ``YYYY-MM`` goes through ``core.dates.parse_month``: a month outside 1900-01..2100-12,
 malformed, or written in other digits than 0-9 gets a 404 (in a path) or a Chinese note (in a query
 string), never a 500. The sweep at the end sends hostile values of every public query parameter to
 every public page.
@@ -16,7 +16,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from committee.dates import month_bounds, parse_month
+from core.dates import month_bounds, parse_month
 from tests.factories import CommunityFactory, MonthlyDisclosureFactory
 from tests.notices.board_helpers import NOW, posting
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from committee.errors import RuleViolation
+from core.errors import RuleViolation
 from notices import services
 from notices.models import Attachment, LedgerEntry, Posting
 from tests import factories as f
@@ -178,5 +178,5 @@ def test_admin_says_so_on_save_on_the_release_page_and_on_release(client, commun
 
 def test_public_phones_are_edited_in_the_community_page(client, community):
     client.force_login(f.staff_user(communities=[community]))
-    page = client.get(reverse("admin:committee_community_change", args=[community.pk])).content.decode()
+    page = client.get(reverse("admin:core_community_change", args=[community.pk])).content.decode()
     assert "公开联系电话" in page and 'name="_rules-0-public_phones"' in page

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from committee.errors import RuleViolation
-from committee.models import OfficialDay
+from core.errors import RuleViolation
+from core.models import OfficialDay
 from notices import cache, services
 from notices.models import LedgerEntry, Objection, Posting
 from tests.factories import CommunityFactory, HouseholdFactory, released_posting, staff_user

@@ -14,8 +14,8 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
-from committee.errors import RoleDenied, RuleViolation, ScopeDenied
-from committee.roles import role_permissions
+from core.errors import RoleDenied, RuleViolation, ScopeDenied
+from core.roles import role_permissions
 from notices import services
 from notices.models import Objection
 from tests import factories as f

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from committee import services as committee_services
-from committee.windows import objections_until, posted_until, window_end, window_last_day
+from core.windows import objections_until, posted_until, window_end, window_last_day
 from notices import disclosure, services
 from notices.feeds import BoardFeed
 from notices.models import Category

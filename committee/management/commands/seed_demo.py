@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from committee import demo
-from committee.models import Community
+from core.models import Community
 
 
 class Command(BaseCommand):

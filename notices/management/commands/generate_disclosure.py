@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from committee.dates import parse_month, previous_month
-from committee.models import Community
+from core.dates import parse_month, previous_month
+from core.models import Community
 from notices.disclosure import disclosure_generate
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from committee.models import Community
+from core.models import Community
 from notices.ledger import Break, verify_chain
 
 

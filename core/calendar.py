@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from committee.dates import EARLIEST, LATEST, validate_in_range
-from committee.errors import RuleViolation
+from core.dates import EARLIEST, LATEST, validate_in_range
+from core.errors import RuleViolation
 
 
 @dataclass
@@ -34,7 +34,7 @@ class WorkdayResult:
 
 def _overrides(start: dt.date, end: dt.date, community_id: int | None) -> tuple[dict[dt.date, bool], set[int]]:
     """Entered days in the span: national ones, then the community's own (which win)."""
-    from committee.models import OfficialDay
+    from core.models import OfficialDay
 
     applies = (Q(community__isnull=True) | Q(community_id=community_id)) if community_id else Q(community__isnull=True)
     rows = (
@@ -96,7 +96,7 @@ def add_working_days_detailed(start: dt.date, n: int, *, community_id: int | Non
     """The date ``n`` working days after ``start`` (``start`` itself is not counted).
 
     ``n == 0`` returns ``start``. Negative ``n`` counts backwards. A start or a result outside
-    1900-2100 (``committee.dates``) is refused with a :class:`RuleViolation`, never an overflow.
+    1900-2100 (``core.dates``) is refused with a :class:`RuleViolation`, never an overflow.
     With ``community_id``, that community's entered days count too (and win over national ones).
     """
     try:

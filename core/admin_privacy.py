@@ -1,4 +1,4 @@
-"""ID numbers and phone numbers in the admin, shown as ``committee.privacy.personal_data_view``
+"""ID numbers and phone numbers in the admin, shown as ``core.privacy.personal_data_view``
 decides for the signed-in user: the one place every admin screen with personal data goes through.
 
 An admin or inline lists its personal fields (``personal_fields = {"id_number": "id", "phone":
@@ -25,9 +25,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from committee.admin_base import community_id_of, community_path_for
-from committee.idnumbers import mask_id, mask_phone
-from committee.privacy import FULL, PersonalDataView, personal_data_view
+from core.admin_base import community_id_of, community_path_for
+from core.idnumbers import mask_id, mask_phone
+from core.privacy import FULL, PersonalDataView, personal_data_view
 
 _MASKERS = {"id": mask_id, "phone": mask_phone}
 

@@ -16,7 +16,7 @@ a foreign key to that model gets its choices narrowed for free. Models with a di
 foreign key, or a foreign key to such a model, are found without registration
 (:func:`community_path_for`).
 
-Permissions stay Django permissions (the role groups of ``committee.roles``); scoping decides
+Permissions stay Django permissions (the role groups of ``core.roles``); scoping decides
 *which rows*, permissions decide *which actions*. A 街道 user holds only view permissions, so every
 form they open is read-only.
 """
@@ -35,11 +35,12 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from committee.dates import EARLIEST, LATEST, validate_in_range
-from committee.errors import RuleViolation, ScopeDenied
-from committee.models import Community
-from committee.selectors import communities_for_user, community_ids_for_user
+from core.dates import EARLIEST, LATEST, validate_in_range
+from core.errors import RuleViolation, ScopeDenied
+from core.models import Community
+from core.scoping import communities_for_user, community_ids_for_user
 
 # model -> lookup path from the model to its Community ("community", "household__community", ...).
 _PATHS: dict[type[models.Model], str] = {Community: "pk"}
@@ -228,7 +229,7 @@ class ScopeCheckedForm(forms.ModelForm):
 
 class DateRangeFormfieldsMixin:
     """Every date and datetime field of every admin form takes dates from 1900 to 2100 only
-    (``committee.dates``): 9999-12-31 or 0001-01-01 get a message on the field instead of an
+    (``core.dates``): 9999-12-31 or 0001-01-01 get a message on the field instead of an
     overflow further on (a term's end date, a posting's working days, the time-zone conversion)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -377,7 +378,7 @@ class CommunityScopedAdmin(ScopedFormfieldsMixin, admin.ModelAdmin):
         from django.contrib import messages
         from django.http import HttpResponseRedirect
 
-        from committee.errors import RuleViolation
+        from core.errors import RuleViolation
 
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
@@ -479,3 +480,7 @@ def run_service_on_each(
             done += 1
     if done:
         messages.success(request, done_message % {"n": done})
+
+
+class ScopedHistoryAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
+    """Scoped admin with simple-history's history pages (every governed model)."""

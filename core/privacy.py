@@ -5,7 +5,7 @@ Two decisions live here and nowhere else:
 
 - :func:`personal_data_view` — per role, whether a staff user sees a resident's (or an objector's)
   ID number and phone number in full or masked. Every admin screen asks it (through
-  ``committee.admin_privacy``); docs/reliability.md "Privacy per role" has the table.
+  ``core.admin_privacy``); docs/reliability.md "Privacy per role" has the table.
 - :func:`find_personal_data` — whether a text a staff member is about to publish holds an
   ID-number-shaped string or a mobile number that is not one of the community's declared public
   contact numbers. ``notices.services.posting_release`` refuses such a posting, so every path onto
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from committee import roles
-from committee.idnumbers import mask_id, mask_phone
+from core import roles
+from core.idnumbers import mask_id, mask_phone
 
 # --- Who sees what --------------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def personal_data_view(user, *, community_id: int | None = None, subject=None) -
         return MASKED
     if user.is_superuser:
         return FULL
-    from committee.selectors import community_ids_for_user
+    from core.scoping import community_ids_for_user
 
     if community_id is not None:
         ids = community_ids_for_user(user)
@@ -254,6 +254,6 @@ def find_personal_data(text: str, *, public_phones: Iterable[str] = ()) -> list[
 def community_public_phones(community) -> list[str]:
     """The numbers ``community`` declared public: the committee's phone (printed on every public
     page) and the contact numbers listed in its rules (``CommunityRules.public_phones``)."""
-    from committee.models import split_phone_list
+    from core.models import split_phone_list
 
     return [p for p in [community.phone, *split_phone_list(community.rules.public_phones)] if p]

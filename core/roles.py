@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-from committee.errors import RoleDenied
+from core.errors import RoleDenied
 
 CHAIR = "主任"
 MEMBER = "委员"
@@ -19,22 +19,22 @@ FILE_OBJECTION = "notices.file_objection"  # 监督委员 (and superusers)
 ANSWER_OBJECTION = "notices.change_objection"  # 主任, 委员
 
 # Permissions the admin checks for the chair's staff management (committee.accounts decides the rest).
-MANAGE_STAFF = "committee.change_user"
+MANAGE_STAFF = "core.change_user"
 
-PORTAL_APPS = ["committee", "elections", "affairs", "assistance", "notices"]
+PORTAL_APPS = ["core", "committee", "elections", "affairs", "assistance", "notices"]
 # Street offices sit above every community: only superusers change them.
-_SUPERUSER_ONLY = {("committee", "streetoffice")}
+_SUPERUSER_ONLY = {("core", "streetoffice")}
 # The chair runs the community's own staff accounts and its holiday calendar entries (scoped to
 # their communities by committee.accounts and the admin). Accounts are deactivated, never deleted,
 # and their change log is written by the services only.
-_CHAIR_ONLY = {("committee", "user"), ("committee", "accountevent"), ("committee", "officialday")}
+_CHAIR_ONLY = {("core", "user"), ("core", "accountevent"), ("core", "officialday")}
 _CHAIR_MAY = {
-    ("committee", "user"): {"add", "change", "view"},
-    ("committee", "accountevent"): {"view"},
-    ("committee", "officialday"): {"add", "change", "delete", "view"},
+    ("core", "user"): {"add", "change", "view"},
+    ("core", "accountevent"): {"view"},
+    ("core", "officialday"): {"add", "change", "delete", "view"},
 }
 # What other roles may do with those: everybody reads the holiday calendar, nothing else.
-_OTHERS_MAY = {("committee", "officialday"): {"view"}}
+_OTHERS_MAY = {("core", "officialday"): {"view"}}
 
 # Which roles each role may hand out (superusers: any). 街道 and superuser status reach beyond one
 # community, so only a superuser grants them.
