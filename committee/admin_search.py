@@ -44,12 +44,12 @@ from core.admin_base import scope_queryset
 from core.idnumbers import ID_PATTERN, normalize_id
 from core.scoping import community_ids_for_user
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{9,11}$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[0-9]{9,11}$")
 _PHONE_SEPARATORS = re.compile(r"[\s\-()（）.]")
-_ID_TAIL = re.compile(r"^\d{3}[\dX]$")
+_ID_TAIL = re.compile(r"^[0-9]{3}[0-9X]$")
 # mask_id(): 6 visible characters, 8 stars, 4 visible; staff may type fewer or more stars.
-_MASKED_ID = re.compile(r"^(\d{6})\*+(\d{3}[\dX])$")
+_MASKED_ID = re.compile(r"^([0-9]{6})\*+([0-9]{3}[0-9X])$")
 _CODE = re.compile(r"^[0-9A-Za-z-]{1,30}$")
 _LATIN = re.compile(r"[A-Za-z]")
 

@@ -52,10 +52,11 @@ def parse_id(value: str, *, today: dt.date | None = None) -> IdInfo:
                 _("身份证号码只能用半角数字0–9和X填写，该号码中含有其他文字的数字，请重新输入。"),
                 code="id_format",
             )
+        # The count, not the value: the import's error list shows ID numbers masked only.
         raise ValidationError(
-            _("身份证号码应为18位：前17位为数字，最后一位为数字或X（收到“%(value)s”）。"),
+            _("身份证号码应为18位：前17位为数字，最后一位为数字或X（填写的是%(n)d位）。"),
             code="id_format",
-            params={"value": value},
+            params={"n": len(number)},
         )
     try:
         birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -58,6 +58,7 @@ EXCERPT_MAX = 100  # a body this short (plain text) is printed in full under its
 
 # --- Privacy ------------------------------------------------------------------------------------
 
+# \d on purpose here: a scrubber should catch an ID number written in any digits.
 _ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?![\dA-Za-z])")
 _PHONE_SPACED_RE = re.compile(r"(?<!\d)1[3-9]\d[- ]\d{4}[- ]\d{4}(?!\d)")
 _LONG_DIGITS_RE = re.compile(r"\d{11,}")

@@ -99,7 +99,11 @@ def test_captains_waiting_for_a_step_are_on_the_desk(client):
 
 
 def test_a_quiet_day_says_so(client):
+    from core.dates import previous_month
+
     community = f.CommunityFactory()
+    # Last month's sheet is final, so even the sheet reminder has nothing to say.
+    f.MonthlyDisclosureFactory(community=community, month=previous_month(timezone.localdate()), is_final=True)
     client.force_login(f.staff_user(communities=[community], role="主任"))
     assert "今天没有待办事项。" in client.get(reverse("admin:index")).content.decode()
 
@@ -163,3 +167,29 @@ def test_plain_words_in_the_admin_chrome(client):
     assert "最近操作" in index and "最近动作" not in index
     households = client.get(reverse("admin:committee_household_changelist")).content.decode()
     assert "户列表" in households and "来修改" not in households
+
+
+def test_last_months_sheet_and_failed_jobs_are_on_the_desk():
+    from notices.models import DisclosureJob
+
+    community = f.CommunityFactory()
+    chair = f.staff_user(communities=[community], role="主任")
+    december_2nd = dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)
+
+    def labels(at):
+        return {t.label: t.count for t in desk.todos_for(chair, at=at)}
+
+    # Before the grace after the 1st nothing is late; after it November's missing sheet is.
+    assert "上月月报尚未定稿" not in labels(dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC))
+    assert labels(december_2nd)["上月月报尚未定稿"] == 1
+    DisclosureJob.objects.create(
+        community=community,
+        month=dt.date(2026, 11, 1),
+        state=DisclosureJob.State.FAILED,
+        requested_at=december_2nd - dt.timedelta(hours=1),
+        error="字体缺失",
+    )
+    assert labels(december_2nd)["月报生成失败"] == 1
+    # The final sheet settles both.
+    f.MonthlyDisclosureFactory(community=community, month=dt.date(2026, 11, 1), is_final=True)
+    assert not {"上月月报尚未定稿", "月报生成失败"} & set(labels(december_2nd))
