@@ -40,7 +40,7 @@ from django.db.models.functions import Right
 from django.utils.text import smart_split, unescape_string_literal
 
 from committee.models import Household, Resident
-from core.admin_base import scope_queryset
+from core.admin_scope import scope_queryset
 from core.idnumbers import ID_PATTERN, normalize_id
 from core.scoping import community_ids_for_user
 

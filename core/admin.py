@@ -10,10 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import services as core_services
-from core.admin_base import (
-    ScopedHistoryAdmin,
-    register_community_path,
-)
+from core.admin_base import ScopedHistoryAdmin
+from core.admin_scope import register_community_path
 from core.calendar import library_years
 from core.models import Community, CommunityRules, OfficialDay, StreetOffice, User
 from core.scoping import community_ids_for_user

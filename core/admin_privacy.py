@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from core.admin_base import community_id_of, community_path_for
+from core.admin_scope import community_id_of, community_path_for
 from core.idnumbers import mask_id, mask_phone
 from core.privacy import FULL, PersonalDataView, personal_data_view
 

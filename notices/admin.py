@@ -34,13 +34,10 @@ from core.admin_privacy import PersonalDataMixin
 from core.errors import RuleViolation
 from core.scoping import community_ids_for_user
 from core.windows import posted_until, window_start
-from notices import (
-    admin_disclosure,  # noqa: F401  (registers MonthlyDisclosure, h5)
-    ledger,
-    services,
-)
+from notices import ledger, services
 from notices.admin_filters import WindowFilter
 from notices.attachments import check_upload
+from notices.disclosure import admin as _disclosure_admin  # noqa: F401  (registers the sheets' admin)
 from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEvent
 from notices.sanitize import body_for_editing, dangerous_parts
 

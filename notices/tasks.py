@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-# The monthly disclosure sheet (h5). Kept in their own module; names are notices.tasks.*.
-from notices.disclosure_tasks import generate_monthly_disclosures, run_disclosure_job  # noqa: F401
+# The monthly disclosure sheet's tasks live in its package; their names stay notices.tasks.*.
+from notices.disclosure.tasks import generate_monthly_disclosures, run_disclosure_job  # noqa: F401
 
 logger = logging.getLogger(__name__)
 BOUNDARY_BATCH = 500

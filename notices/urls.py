@@ -3,7 +3,8 @@ import datetime as dt
 from django.urls import path, register_converter
 
 from core.dates import parse_month
-from notices import views, views_disclosure, views_objections
+from notices import views, views_objections
+from notices.disclosure import views as views_disclosure
 
 
 class MonthConverter:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from core.idnumbers import mask_name, mask_phone
 from core.models import Community
 from notices import objections, pagecache, selectors
-from notices.disclosure import scrub
+from notices.disclosure.content import scrub
 
 # Reference numbers looked up in vain per hour from one address (nobody mistypes twenty times).
 LOOKUP_MISSES_PER_HOUR = 20

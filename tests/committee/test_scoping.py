@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from committee import models as cm
 from core import models as core_models
-from core.admin_base import CommunityScopedAdmin, SuperuserOnlyAdmin, community_id_of, community_path_for
+from core.admin_base import CommunityScopedAdmin, SuperuserOnlyAdmin
+from core.admin_scope import community_id_of, community_path_for
 from tests import factories as f
 
 PORTAL_APPS = {"committee", "elections", "affairs", "assistance", "notices"}

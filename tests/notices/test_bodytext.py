@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from notices import bodytext, services
 from notices.disclosure import build_content
+from notices.disclosure.render import render_html
 from notices.models import Category
-from notices.pdf import render_html
 from tests.factories import CommunityFactory
 from tests.notices.board_helpers import NOW, posting
 
@@ -107,7 +107,7 @@ def test_monthly_sheet_aligns_amounts_right_on_one_line():
     """In the PDF the amounts of a finance posting share their right edge and are never broken."""
     from weasyprint import HTML
 
-    from notices.pdf import _stylesheet
+    from notices.disclosure.render import sheet_stylesheets
 
     tz = timezone.get_default_timezone()
     community = CommunityFactory(name="幸福社区", slug="xingfu")
@@ -127,7 +127,7 @@ def test_monthly_sheet_aligns_amounts_right_on_one_line():
     html = render_html(content, version=1, generated_at=dt.datetime(2026, 11, 1, 1, tzinfo=tz))
     assert '<td class="num">56,000.00</td>' in html and '<td class="num">800.00</td>' in html
 
-    document = HTML(string=html).render(stylesheets=[_stylesheet()])
+    document = HTML(string=html).render(stylesheets=sheet_stylesheets())
     right_edges = {}
     for page in document.pages:
         stack = [page._page_box]

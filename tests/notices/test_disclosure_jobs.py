@@ -15,9 +15,9 @@ import pytest
 from django.utils import timezone
 
 from core.errors import RuleViolation
-from notices import disclosure_jobs
 from notices.disclosure import disclosure_generate
-from notices.disclosure_jobs import disclosure_job_request, disclosure_job_run
+from notices.disclosure import jobs as disclosure_jobs
+from notices.disclosure.jobs import disclosure_job_request, disclosure_job_run
 from notices.models import Category, DisclosureJob, MonthlyDisclosure
 from tests.factories import CommunityFactory, staff_user
 from tests.notices.test_pdf import OCT, pdf_text, publish, when

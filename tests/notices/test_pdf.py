@@ -15,10 +15,10 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core.errors import RuleViolation
+from core.pdf import group_hash
 from notices import disclosure, ledger, services
 from notices.disclosure import disclosure_generate, register_section
 from notices.models import Category, MonthlyDisclosure, Posting
-from notices.pdf import group_hash
 from tests.factories import CommunityFactory, ResidentFactory, staff_user
 
 pytestmark = pytest.mark.django_db

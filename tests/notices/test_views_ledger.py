@@ -135,7 +135,7 @@ def test_the_month_end_hash_is_the_monthly_sheet_of_its_month(client, community,
 
 
 def test_the_qr_code_link_on_the_sheet_is_understood(client, community, clock, november):
-    from notices.pdf import verify_url
+    from notices.disclosure.render import verify_url
 
     url = verify_url(community.slug, november["head"])
     query = url.split("?", 1)[1]

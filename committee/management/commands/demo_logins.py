@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from committee.demo import demo_logins
+from committee.demo.accounts import demo_logins
 
 
 class Command(BaseCommand):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from core.dates import month_bounds, month_message, parse_month
 from notices import pagecache
-from notices.disclosure import disclosure_filename, disclosures_latest
+from notices.disclosure.generate import disclosure_filename, disclosures_latest
 from notices.models import MonthlyDisclosure
 
 

@@ -2,7 +2,7 @@
 
 Sheets are never edited or deleted by hand. Staff with the add permission (主任, 委员) may request a
 regeneration of selected sheets or a generation for any past or current month. Each request is a
-generation job (``notices.disclosure_jobs``) run by Celery after the request commits; the sheet list
+generation job (``notices.disclosure.jobs``) run by Celery after the request commits; the sheet list
 shows the latest jobs with their state (queued, running, failed with the reason, done) and says
 when jobs wait because no worker is running. A sheet of a month not yet ended is a draft: listed
 here, downloadable by staff, never public.
@@ -27,7 +27,7 @@ from core.admin_base import CommunityScopedAdmin
 from core.dates import month_bounds, month_message, parse_month
 from core.models import Community
 from core.scoping import communities_for_user
-from notices.disclosure_jobs import (
+from notices.disclosure.jobs import (
     QUEUED_WARNING_AFTER,
     disclosure_job_request,
     job_running_too_long,

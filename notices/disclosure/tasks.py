@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="notices.tasks.run_disclosure_job")
 def run_disclosure_job(job_id: int) -> dict | None:
-    """Run one generation job (``notices.disclosure_jobs``); its outcome is recorded on the job."""
-    from notices.disclosure_jobs import disclosure_job_run
+    """Run one generation job (``notices.disclosure.jobs``); its outcome is recorded on the job."""
+    from notices.disclosure.jobs import disclosure_job_run
 
     job = disclosure_job_run(job_id=job_id)
     if job is None:
@@ -38,7 +38,7 @@ def generate_monthly_disclosures(month_iso: str | None = None) -> list[dict]:
     """
     from core.dates import parse_month, previous_month
     from core.models import Community
-    from notices.disclosure_jobs import disclosure_job_request, disclosure_job_run, months_to_finalise
+    from notices.disclosure.jobs import disclosure_job_request, disclosure_job_run, months_to_finalise
     from notices.models import DisclosureJob
 
     at = timezone.now()

@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import month_bounds
 from core.errors import RuleViolation
 from core.models import Community, User
-from notices.disclosure import disclosure_generate, month_bounds
+from notices.disclosure.generate import disclosure_generate
 from notices.models import DisclosureJob, MonthlyDisclosure
 
 log = logging.getLogger(__name__)

@@ -23,14 +23,6 @@ from core.idnumbers import mask_name
 from core.models import Community
 
 
-def available() -> bool:
-    try:
-        from notices import services
-    except ImportError:
-        return False
-    return all(hasattr(services, f) for f in ("publish", "posting_new_version", "posting_withdraw", "objection_file"))
-
-
 def _at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 

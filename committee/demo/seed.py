@@ -1,0 +1,65 @@
+"""``seed``: the whole demo (communities, staff accounts, a few months of the board)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from committee.demo import board
+from committee.demo.accounts import _seed_users
+from committee.demo.people import _Gen
+from committee.demo.registry import STREET_OFFICE, _community_names, _seed_community
+from core.models import Community, StreetOffice
+
+
+@dataclass
+class SeedResult:
+    communities: list[Community] = field(default_factory=list)
+    households: int = 0
+    residents: int = 0
+    users: list[str] = field(default_factory=list)
+
+
+def seed(
+    *,
+    communities: int = 1,
+    households: int = 1200,
+    seed: int = 1,
+    today: dt.date | None = None,
+    with_users: bool = True,
+    with_postings: bool = True,
+    log=None,
+) -> SeedResult:
+    """Create the demo. ``households`` is the total, split evenly over ``communities``."""
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    gen = _Gen(rng, today)
+    result = SeedResult()
+    say = log or (lambda _msg: None)
+    office, _created = StreetOffice.objects.get_or_create(
+        name=STREET_OFFICE[0], defaults={"district": STREET_OFFICE[1]}
+    )
+    per = [households // communities + (1 if i < households % communities else 0) for i in range(communities)]
+    start_index = Community.objects.count()
+    for i, n in enumerate(per):
+        name, slug = _community_names(start_index + i)
+        with transaction.atomic():
+            community = _seed_community(office, name, slug, max(n, 2), gen, today)
+        result.communities.append(community)
+        result.households += community._seed_households
+        result.residents += community._seed_residents
+        say(
+            f"{community.name} ({community.slug}): {community._seed_households} 户, {community._seed_residents} 人"
+        )
+    if with_users:
+        with transaction.atomic():
+            result.users = _seed_users(office, result.communities)
+    if with_postings and result.communities:
+        with transaction.atomic():
+            n = board.seed_postings(community=result.communities[0], rng=rng, today=today)
+        say(f"{result.communities[0].name}: {n} 条公开事项")
+    return result
