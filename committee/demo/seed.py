@@ -13,7 +13,9 @@ from committee.demo import board
 from committee.demo.accounts import _seed_users
 from committee.demo.people import _Gen
 from committee.demo.registry import STREET_OFFICE, _community_names, _seed_community
+from core.dates import month_bounds, previous_month
 from core.models import Community, StreetOffice
+from notices.disclosure import disclosure_generate
 
 
 @dataclass
@@ -62,4 +64,11 @@ def seed(
         with transaction.atomic():
             n = board.seed_postings(community=result.communities[0], rng=rng, today=today)
         say(f"{result.communities[0].name}: {n} 条公开事项")
+        # Last month's sheet, final, as the task on the 1st would have made it: the chair can print
+        # it at once, and the work desk does not open on a missing sheet.
+        last_month = previous_month(today)
+        sheet, _created = disclosure_generate(
+            community=result.communities[0], month=last_month, at=month_bounds(last_month)[1]
+        )
+        say(f"{result.communities[0].name}: {last_month:%Y-%m} 居务公开月报（第{sheet.version}版）")
     return result
