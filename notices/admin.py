@@ -238,15 +238,15 @@ class AttachmentUploadInline(CommunityScopedTabularInline):
     model = Attachment
     form = AttachmentUploadForm
     extra = 1
-    fields = ["file", "name", "content_type", "size", "sha256"]
-    readonly_fields = ["name", "content_type", "size", "sha256"]
+    fields = ["file", "name", "content_type", "size_label", "sha256"]
+    readonly_fields = ["name", "content_type", "size_label", "sha256"]
     verbose_name_plural = _("附件（PDF或PNG、JPEG、WebP图片）")
 
 
 class AttachmentReadonlyInline(CommunityScopedTabularInline):
     model = Attachment
     extra = 0
-    fields = ["name", "content_type", "size", "sha256"]
+    fields = ["name", "content_type", "size_label", "sha256"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -388,7 +388,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             ),
         )
 
-    @admin.display(description=_("公开记录链"))
+    @admin.display(description=_("防篡改公开登记簿"))
     def ledger_entries_list(self, obj: Posting):
         rows = [
             (
@@ -847,7 +847,7 @@ class LedgerEntryAdmin(ReadOnlyRecordAdmin):
             return [f for f in self.list_display if f != "community"]
         return self.list_display
 
-    @admin.display(description=_("本条哈希"))
+    @admin.display(description=_("本条登记码"))
     def short_hash(self, obj: LedgerEntry) -> str:
         return f"{obj.entry_hash[:16]}…"
 
@@ -871,9 +871,9 @@ class LedgerEntryAdmin(ReadOnlyRecordAdmin):
             checked += result.checked
             for brk in result.breaks:
                 broken += 1
-                messages.error(request, gettext("记录链已损坏：%(what)s") % {"what": str(brk)})
+                messages.error(request, gettext("登记簿已被改动：%(what)s") % {"what": str(brk)})
         if not broken:
-            messages.success(request, gettext("记录链完整：已核对%(n)d条记录。") % {"n": checked})
+            messages.success(request, gettext("登记簿完好：已核对%(n)d条记录。") % {"n": checked})
         return HttpResponseRedirect(reverse("admin:notices_ledgerentry_changelist"))
 
 

@@ -113,7 +113,7 @@ def test_edited_entry_is_found(history):
     _tamper("UPDATE notices_ledgerentry SET content_hash = %s WHERE id = %s", ["f" * 64, entry.pk])
     code, _out, err = _verify()
     assert code == 1
-    assert "community=xingfu sequence=2" in err and "本条哈希与内容不符" in err
+    assert "community=xingfu sequence=2" in err and "本条登记码与内容不符" in err
     assert "sequence=3" not in err.split("\n")[0]
 
 
@@ -144,7 +144,7 @@ def test_rewritten_chain_tail_is_found(history):
         [entry.recorded_at, new_hash, entry.pk],
     )
     result = ledger.verify_chain(history["community"])
-    assert result.first_broken.sequence == 3 and "前一条哈希不符" in result.first_broken.reason
+    assert result.first_broken.sequence == 3 and "上一条的登记码不符" in result.first_broken.reason
 
 
 def test_verify_one_community(history):

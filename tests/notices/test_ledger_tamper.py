@@ -246,7 +246,7 @@ def test_a_consistently_rewritten_chain_is_found_by_the_published_head(board):
         )
         prev = entry.entry_hash
     code, err = _verify()
-    assert code == 1 and "已公布的记录链头" in err and f"第 {entries[-1].sequence} 条" in err
+    assert code == 1 and "已公布的登记簿末条" in err and f"第 {entries[-1].sequence} 条" in err
 
 
 def test_the_month_end_hash_printed_on_a_sheet_must_stay_in_the_chain(board):
