@@ -41,6 +41,7 @@ from notices import (
 )
 from notices.admin_filters import WindowFilter
 from notices.attachments import check_upload
+from notices.editor import PostingBodyEditor
 from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEvent
 from notices.sanitize import body_for_editing, dangerous_parts
 
@@ -114,7 +115,7 @@ class PostingDraftForm(EditableBodyMixin, forms.ModelForm):
             "pinned",
             "objections_open",
         ]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 80})}
+        widgets = {"body": PostingBodyEditor()}
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
@@ -167,7 +168,7 @@ class NewVersionForm(DateRangeFormMixin, EditableBodyMixin, forms.ModelForm):
         field_classes = {"expire_at": forms.SplitDateTimeField}
         widgets = {
             "title": admin_widgets.AdminTextInputWidget,
-            "body": admin_widgets.AdminTextareaWidget(attrs={"rows": 14, "cols": 80}),
+            "body": PostingBodyEditor(),
             "expire_at": admin_widgets.AdminSplitDateTime,
         }
         help_texts = {"working_days": _("从更正版本发布之日起重新计算；留空则使用下面的公开结束时间。")}
