@@ -58,6 +58,8 @@ def test_chair_makes_a_list_and_a_table_in_the_editor(live_server, browser):
     # A table from the toolbar: 2 rows, 2 columns, then type into the cells.
     page.locator('.prose-editor [title="Insert table"]').click()
     dialog = page.locator("dialog[open]")
+    # The package has no Chinese; locale/zh_Hans/LC_MESSAGES/djangojs.po gives its dialogs Chinese.
+    assert "行数" in dialog.inner_text() and "Rows" not in dialog.inner_text()
     dialog.locator('input[name="rows"]').fill("2")
     dialog.locator('input[name="cols"]').fill("2")
     dialog.locator('button[type="submit"]').click()
