@@ -123,7 +123,10 @@ class Community(models.Model):
     )
     name = models.CharField(_("社区名称"), max_length=100)
     slug = models.SlugField(
-        _("网址标识"), max_length=50, unique=True, help_text=_("公开栏网址中使用，如 xingfu")
+        _("网址中的社区简称"),
+        max_length=50,
+        unique=True,
+        help_text=_("只用字母、数字和短横线，如 xingfu：公开栏网址即 /c/xingfu/"),
     )
     address = models.CharField(_("居委会地址"), max_length=200, blank=True)
     phone = models.CharField(_("居委会电话"), max_length=30, blank=True)

@@ -38,6 +38,7 @@ from notices import ledger, services
 from notices.admin_filters import WindowFilter
 from notices.attachments import check_upload
 from notices.disclosure import admin as _disclosure_admin  # noqa: F401  (registers the sheets' admin)
+from notices.editor import PostingBodyEditor
 from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEvent
 from notices.sanitize import body_for_editing, dangerous_parts
 
@@ -111,7 +112,7 @@ class PostingDraftForm(EditableBodyMixin, forms.ModelForm):
             "pinned",
             "objections_open",
         ]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14, "cols": 80})}
+        widgets = {"body": PostingBodyEditor()}
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
@@ -164,7 +165,7 @@ class NewVersionForm(DateRangeFormMixin, EditableBodyMixin, forms.ModelForm):
         field_classes = {"expire_at": forms.SplitDateTimeField}
         widgets = {
             "title": admin_widgets.AdminTextInputWidget,
-            "body": admin_widgets.AdminTextareaWidget(attrs={"rows": 14, "cols": 80}),
+            "body": PostingBodyEditor(),
             "expire_at": admin_widgets.AdminSplitDateTime,
         }
         help_texts = {"working_days": _("从更正版本发布之日起重新计算；留空则使用下面的公开结束时间。")}
@@ -235,15 +236,15 @@ class AttachmentUploadInline(CommunityScopedTabularInline):
     model = Attachment
     form = AttachmentUploadForm
     extra = 1
-    fields = ["file", "name", "content_type", "size", "sha256"]
-    readonly_fields = ["name", "content_type", "size", "sha256"]
+    fields = ["file", "name", "content_type", "size_label", "sha256"]
+    readonly_fields = ["name", "content_type", "size_label", "sha256"]
     verbose_name_plural = _("附件（PDF或PNG、JPEG、WebP图片）")
 
 
 class AttachmentReadonlyInline(CommunityScopedTabularInline):
     model = Attachment
     extra = 0
-    fields = ["name", "content_type", "size", "sha256"]
+    fields = ["name", "content_type", "size_label", "sha256"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -385,7 +386,7 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
             ),
         )
 
-    @admin.display(description=_("公开记录链"))
+    @admin.display(description=_("防篡改公开登记簿"))
     def ledger_entries_list(self, obj: Posting):
         rows = [
             (
@@ -844,7 +845,7 @@ class LedgerEntryAdmin(ReadOnlyRecordAdmin):
             return [f for f in self.list_display if f != "community"]
         return self.list_display
 
-    @admin.display(description=_("本条哈希"))
+    @admin.display(description=_("本条登记码"))
     def short_hash(self, obj: LedgerEntry) -> str:
         return f"{obj.entry_hash[:16]}…"
 
@@ -868,9 +869,9 @@ class LedgerEntryAdmin(ReadOnlyRecordAdmin):
             checked += result.checked
             for brk in result.breaks:
                 broken += 1
-                messages.error(request, gettext("记录链已损坏：%(what)s") % {"what": str(brk)})
+                messages.error(request, gettext("登记簿已被改动：%(what)s") % {"what": str(brk)})
         if not broken:
-            messages.success(request, gettext("记录链完整：已核对%(n)d条记录。") % {"n": checked})
+            messages.success(request, gettext("登记簿完好：已核对%(n)d条记录。") % {"n": checked})
         return HttpResponseRedirect(reverse("admin:notices_ledgerentry_changelist"))
 
 

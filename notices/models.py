@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -193,8 +194,13 @@ class Attachment(models.Model):
     file = models.FileField(_("文件"), upload_to=attachment_path)
     name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("文件类型"), max_length=50, editable=False)
-    size = models.PositiveIntegerField(_("大小（字节）"), editable=False)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("文件大小"), editable=False)
+    sha256 = models.CharField(
+        _("文件校验码"),
+        max_length=64,
+        editable=False,
+        help_text=_("上传时按文件内容算出的“指纹”；文件被改动一个字节，校验码就完全不同"),
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
@@ -204,6 +210,12 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def size_label(self) -> str:
+        # Staff read "1.2 MB", not a byte count.
+        return filesizeformat(self.size) if self.size is not None else ""
+
+    size_label.short_description = _("文件大小")
 
     # Attachments are part of what was published: fixed once their posting is released. (Adding one
     # to a released posting is refused by ``notices.services.attachment_add``; the ledger would show
@@ -312,9 +324,9 @@ class WindowEvent(models.Model):
     recorded_at = models.DateTimeField(_("记录时间"))
 
     class Meta:
-        verbose_name = _("公开期事件")
-        verbose_name_plural = _("公开期事件")
-        constraints = [models.UniqueConstraint(fields=["posting", "kind"], name="window_event_once", violation_error_message=_("该公开期事件已记录。"))]
+        verbose_name = _("公开开始/结束记录")
+        verbose_name_plural = _("公开开始/结束记录")
+        constraints = [models.UniqueConstraint(fields=["posting", "kind"], name="window_event_once", violation_error_message=_("该公开开始/结束记录已存在。"))]
 
     def __str__(self) -> str:
         return f"{self.posting_id} {self.get_kind_display()}"
@@ -355,24 +367,28 @@ class LedgerEntry(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("社区")
     )
-    sequence = models.PositiveIntegerField(_("序号"))
+    sequence = models.PositiveIntegerField(_("第几条"))
     posting = models.ForeignKey(
         Posting, on_delete=models.PROTECT, related_name="ledger_entries", verbose_name=_("公开事项")
     )
     posting_version = models.PositiveSmallIntegerField(_("版本"))
 
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, default=Action.PUBLISH)
-    content_hash = models.CharField(_("内容哈希"), max_length=64)
-    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
-    entry_hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
+    content_hash = models.CharField(
+        _("内容校验码"), max_length=64, help_text=_("公告页面和纸质公告上印的校验码，内容改动一个字就完全不同")
+    )
+    prev_hash = models.CharField(_("上一条的登记码"), max_length=64)
+    entry_hash = models.CharField(
+        _("本条登记码"), max_length=64, unique=True, help_text=_("由本条内容和上一条的登记码算出，前面任何一条被改动都会对不上")
+    )
     recorded_at = models.DateTimeField(_("记录时间"))
 
     class Meta:
-        verbose_name = _("公开记录链")
-        verbose_name_plural = _("公开记录链")
+        verbose_name = _("防篡改公开登记簿")
+        verbose_name_plural = _("防篡改公开登记簿")
         ordering = ["community", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique", violation_error_message=_("公开记录链正在被同时写入，请重试。"))
+            models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique", violation_error_message=_("公开登记簿正在被同时写入，请重试。"))
         ]
 
     def __str__(self) -> str:
@@ -388,16 +404,16 @@ class LedgerHead(models.Model):
     """
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
-    sequence = models.PositiveIntegerField(_("序号"))
-    entry_hash = models.CharField(_("本条哈希"), max_length=64)
+    sequence = models.PositiveIntegerField(_("第几条"))
+    entry_hash = models.CharField(_("本条登记码"), max_length=64)
     recorded_at = models.DateTimeField(_("记录时间"))
     published_at = models.DateTimeField(_("公布时间"))
 
     class Meta:
-        verbose_name = _("已公布的记录链头")
-        verbose_name_plural = _("已公布的记录链头")
+        verbose_name = _("已公布的登记簿末条")
+        verbose_name_plural = _("已公布的登记簿末条")
         ordering = ["community", "-sequence"]
-        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_head_once", violation_error_message=_("该记录链头已发布。"))]
+        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_head_once", violation_error_message=_("该末条已公布。"))]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.entry_hash[:12]}"
@@ -424,7 +440,7 @@ class MonthlyDisclosure(models.Model):
     is_final = models.BooleanField(
         _("定稿"), default=True, help_text=_("月份结束后生成的月报为定稿，对外公开；月内生成的为草稿，仅供工作人员核对")
     )
-    content_hash = models.CharField(_("内容哈希"), max_length=64, help_text=_("内容相同则不生成新版本"))
+    content_hash = models.CharField(_("内容校验码"), max_length=64, help_text=_("内容相同则不生成新版本"))
     ledger_hash = models.CharField(_("月末记录链哈希"), max_length=64, blank=True)
     pdf = models.FileField(_("PDF文件"), upload_to=disclosure_path)
     pages = models.PositiveSmallIntegerField(_("页数"), default=0)
@@ -563,7 +579,7 @@ class Delivery(models.Model):
         FAILED = "failed", _("送达失败，将重试")
 
     event = models.ForeignKey(
-        WindowEvent, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("公开期事件")
+        WindowEvent, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("公开开始/结束记录")
     )
     source = models.ForeignKey(
         PostingSource, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("事项")

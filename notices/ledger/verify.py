@@ -82,14 +82,14 @@ class _Walk:
 def _link_break(entry: LedgerEntry, expected_seq: int, prev: str, last_time) -> str | None:
     """Why ``entry`` does not continue the chain (None: it does). Past such a break nothing can be trusted."""
     if entry.sequence != expected_seq:
-        return _("序号不连续：应为 %(exp)d") % {"exp": expected_seq}
+        return _("条目编号不连续：应为第 %(exp)d 条") % {"exp": expected_seq}
     if entry.prev_hash != prev:
-        return _("前一条哈希不符（记录 %(got)s，应为 %(exp)s）") % {
+        return _("上一条的登记码不符（记录 %(got)s，应为 %(exp)s）") % {
             "got": entry.prev_hash[:16],
             "exp": prev[:16],
         }
     if _entry_hash_of(entry) != entry.entry_hash:
-        return _("本条哈希与内容不符（序号、公开事项、版本、操作、内容哈希或记录时间被改动）")
+        return _("本条登记码与内容不符（条目编号、公开事项、版本、操作、内容校验码或记录时间被改动）")
     if last_time is not None and entry.recorded_at < last_time:
         return _("记录时间早于前一条")
     return None
@@ -117,12 +117,12 @@ def _posting_problem(community: Community, entry: LedgerEntry, walk: _Walk) -> s
             "now": posting.version,
         }
     if posting.state != Posting.State.RELEASED:
-        return _("记录链登记了%(posting)s的“%(action)s”，但它现在是草稿：被改回草稿后从公开栏消失") % {
+        return _("登记簿登记了%(posting)s的“%(action)s”，但它现在是草稿：被改回草稿后从公开栏消失") % {
             "posting": label,
             "action": _action_label(entry.action),
         }
     if content_hash(posting, entry.action) != entry.content_hash:
-        return _("公开事项 %(id)d（%(title)s）的内容与记录的哈希不符，登记后被改动") % {
+        return _("公开事项 %(id)d（%(title)s）的内容与登记的校验码不符，登记后被改动") % {
             "id": posting.pk,
             "title": posting.title[:30],
         }
@@ -201,7 +201,7 @@ def _check_heads(community: Community, walk: _Walk, heads: list[LedgerHead]) -> 
                 head.sequence,
                 None,
                 _(
-                    "已公布的记录链头（第 %(seq)d 条，%(when)s 公布）不在记录链中：记录链只剩 %(n)d 条，"
+                    "已公布的登记簿末条（第 %(seq)d 条，%(when)s 公布）不在登记簿中：登记簿只剩 %(n)d 条，"
                     "最后的记录被删除（截断）"
                 )
                 % params,
@@ -211,7 +211,7 @@ def _check_heads(community: Community, walk: _Walk, heads: list[LedgerHead]) -> 
                 community.slug,
                 head.sequence,
                 None,
-                _("与已公布的记录链头不符（第 %(seq)d 条，%(when)s 公布的哈希为 %(hash)s）：记录链被改写")
+                _("与已公布的登记簿末条不符（第 %(seq)d 条，%(when)s 公布的登记码为 %(hash)s）：登记簿被改写")
                 % dict(params, hash=head.entry_hash[:16]),
             )
     return None
@@ -228,8 +228,8 @@ def _check_sheets(community: Community, walk: _Walk, sheets: list[MonthlyDisclos
                     None,
                     None,
                     _(
-                        "%(month)s居务公开月报（第%(v)d版）所印的月末记录链哈希 %(hash)s 不在记录链中："
-                        "月报印制后记录链被截断或改写"
+                        "%(month)s居务公开月报（第%(v)d版）所印的月末记录链哈希 %(hash)s 不在登记簿中："
+                        "月报印制后登记簿被截断或改写"
                     )
                     % {"month": month_label(sheet.month), "v": sheet.version, "hash": sheet.ledger_hash[:16]},
                 )
@@ -255,7 +255,7 @@ def _check_board(community: Community, walk: _Walk) -> list[Break]:
         if posting.pk not in walk.released:
             breaks.append(
                 broken(
-                    _("%(posting)s处于发布状态，但记录链中没有发布记录：未经发布流程出现在公开栏")
+                    _("%(posting)s处于发布状态，但登记簿中没有发布记录：未经发布流程出现在公开栏")
                     % {"posting": label}
                 )
             )
@@ -264,14 +264,14 @@ def _check_board(community: Community, walk: _Walk) -> list[Break]:
         for action in sorted(now - on_record):
             breaks.append(
                 broken(
-                    _("%(posting)s显示为%(state)s，但记录链中没有“%(action)s”记录")
+                    _("%(posting)s显示为%(state)s，但登记簿中没有“%(action)s”记录")
                     % {"posting": label, "state": shown[action], "action": _action_label(action)}
                 )
             )
         for action in sorted(on_record - now):
             breaks.append(
                 broken(
-                    _("记录链登记了%(posting)s的“%(action)s”，但它现在不再显示为%(state)s")
+                    _("登记簿登记了%(posting)s的“%(action)s”，但它现在不再显示为%(state)s")
                     % {"posting": label, "state": shown[action], "action": _action_label(action)}
                 )
             )

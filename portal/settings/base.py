@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "csp",
+    "django_prose_editor",
     "committee",
     "elections",
     "affairs",

@@ -246,7 +246,7 @@ def test_ledger_and_window_events_are_read_only(chair_client, community, chair):
             == 403
         )
     response = chair_client.get(reverse("admin:notices_ledgerentry_verify"), follow=True)
-    assert any("记录链完整" in m for m in _messages(response))
+    assert any("登记簿完好" in m for m in _messages(response))
 
 
 def test_another_communitys_posting_is_out_of_reach(chair_client):

@@ -113,7 +113,7 @@ def test_edited_entry_is_found(history):
     _tamper("UPDATE notices_ledgerentry SET content_hash = %s WHERE id = %s", ["f" * 64, entry.pk])
     code, _out, err = _verify()
     assert code == 1
-    assert "community=xingfu sequence=2" in err and "本条哈希与内容不符" in err
+    assert "community=xingfu sequence=2" in err and "本条登记码与内容不符" in err
     assert "sequence=3" not in err.split("\n")[0]
 
 
@@ -124,14 +124,14 @@ def test_posting_edited_behind_the_services_back_is_found(history):
     assert not result.ok
     brk = result.first_broken
     assert (brk.community_slug, brk.sequence) == ("xingfu", 3)
-    assert "内容与记录的哈希不符" in brk.reason and str(history["b2"].pk) in brk.reason
+    assert "内容与登记的校验码不符" in brk.reason and str(history["b2"].pk) in brk.reason
 
 
 def test_deleted_entry_is_found(history):
     entry = LedgerEntry.objects.get(community=history["community"], sequence=2)
     _tamper("DELETE FROM notices_ledgerentry WHERE id = %s", [entry.pk])
     code, _out, err = _verify()
-    assert code == 1 and "community=xingfu sequence=3" in err and "序号不连续" in err
+    assert code == 1 and "community=xingfu sequence=3" in err and "条目编号不连续" in err
 
 
 def test_rewritten_chain_tail_is_found(history):
@@ -144,7 +144,7 @@ def test_rewritten_chain_tail_is_found(history):
         [entry.recorded_at, new_hash, entry.pk],
     )
     result = ledger.verify_chain(history["community"])
-    assert result.first_broken.sequence == 3 and "前一条哈希不符" in result.first_broken.reason
+    assert result.first_broken.sequence == 3 and "上一条的登记码不符" in result.first_broken.reason
 
 
 def test_verify_one_community(history):

@@ -132,7 +132,7 @@ def test_clearing_a_withdrawal_is_found(board):
 def test_moving_a_withdrawal_time_is_found(board):
     _edit(board["gone"], withdrawn_at=_h(30))  # it would stay public for another day
     code, err = _verify()
-    assert code == 1 and f"公开事项 {board['gone'].pk}" in err and "内容与记录的哈希不符" in err
+    assert code == 1 and f"公开事项 {board['gone'].pk}" in err and "内容与登记的校验码不符" in err
 
 
 @pytest.mark.parametrize(
@@ -150,7 +150,7 @@ def test_editing_what_residents_see_is_found(board, field, value):
     _edit(board["hardship"], **{field: value})
     code, err = _verify()
     assert code == 1
-    assert f"公开事项 {board['hardship'].pk}" in err and "内容与记录的哈希不符" in err
+    assert f"公开事项 {board['hardship'].pk}" in err and "内容与登记的校验码不符" in err
 
 
 def test_unpinning_is_found(board):
@@ -246,7 +246,7 @@ def test_a_consistently_rewritten_chain_is_found_by_the_published_head(board):
         )
         prev = entry.entry_hash
     code, err = _verify()
-    assert code == 1 and "已公布的记录链头" in err and f"第 {entries[-1].sequence} 条" in err
+    assert code == 1 and "已公布的登记簿末条" in err and f"第 {entries[-1].sequence} 条" in err
 
 
 def test_the_month_end_hash_printed_on_a_sheet_must_stay_in_the_chain(board):

@@ -234,7 +234,7 @@ def test_command_creates_then_reports_unchanged(october):
     assert MonthlyDisclosure.objects.filter(community=other).count() == 1
     with pytest.raises(CommandError, match="月份格式不正确"):
         call_command("generate_disclosure", "--community", "xingfu", "--month", "2026-13")
-    with pytest.raises(CommandError, match="没有网址标识"):
+    with pytest.raises(CommandError, match="没有网址简称为"):
         call_command("generate_disclosure", "--community", "nowhere", "--month", "2026-10")
 
 

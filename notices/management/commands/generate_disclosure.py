@@ -21,7 +21,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--community", metavar="SLUG", help="社区网址标识，如 xingfu")
+        target.add_argument("--community", metavar="SLUG", help="社区在网址中的简称，如 xingfu")
         target.add_argument("--all", action="store_true", help="为全部社区生成")
         parser.add_argument("--month", metavar="YYYY-MM", help="月份，如 2026-10（默认为上个月）")
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         else:
             found = Community.objects.filter(slug=community).first()
             if found is None:
-                raise CommandError(f"没有网址标识为 {community!r} 的社区")
+                raise CommandError(f"没有网址简称为 {community!r} 的社区")
             communities = [found]
         failed = 0
         for c in communities:
