@@ -35,7 +35,7 @@ from core.errors import RuleViolation
 from core.scoping import community_ids_for_user
 from core.windows import posted_until, window_start
 from notices import (
-    admin_disclosure,  # noqa: F401  (registers MonthlyDisclosure, h5)
+    admin_disclosure,  # noqa: F401  (registers MonthlyDisclosure)
     ledger,
     services,
 )

@@ -19,7 +19,8 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-# The monthly disclosure sheet (h5). Kept in their own module; names are notices.tasks.*.
+# The monthly disclosure sheet's tasks live in their own module; Celery's autodiscovery imports
+# only notices.tasks, so importing them here is what registers them with the worker.
 from notices.disclosure_tasks import generate_monthly_disclosures, run_disclosure_job  # noqa: F401
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""After its window (issue 7): an expired posting stays readable in the archive, marked 公示期满,
+"""After its window: an expired posting stays readable in the archive, marked 公示期满,
 so last month's finance can still be read online; a hardship posting's names leave the public site
 (detail page, attachments, archive links, search, feed); withdrawn postings and replaced versions
 keep their content off the public site. Cached pages change at the boundary itself."""
