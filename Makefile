@@ -29,7 +29,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    start the demo (web + Celery worker + beat) on the embedded default"
-	@echo "make test   ruff, migration check and pytest on PostgreSQL + Redis (what CI runs)"
+	@echo "make test   ruff, djLint, migration check and pytest on PostgreSQL + Redis (what CI runs)"
 	@echo "make bench  benchmarks, figures written to docs/benchmarks.md"
 
 # Pango, CJK fonts, gettext, Chromium, poppler, python3-venv: apt-get as root, else the exact command.
@@ -68,8 +68,11 @@ run: install
 services-check:
 	@$(TEST_ENV) $(PY) scripts/services_check.py
 
+# djLint reads its rules and what to skip from pyproject.toml ([tool.djlint]), so a template an app
+# keeps in its own templates/ folder is linted too.
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/djlint . --lint
 
 # pytest's exit code 5 (no test collected) fails this target like any other non-zero code.
 test: install lint services-check

@@ -1,1 +1,1 @@
-"""Models arrive with this app's own issue."""
+"""Empty until the app is built; docs/architecture.md says which base pieces it will use."""

@@ -1,4 +1,4 @@
-"""Admin resident changelist over 50,000 residents (issue 3: at most 10 SQL queries, under 300 ms).
+"""Admin resident changelist over 50,000 residents (targets: at most 10 SQL queries, under 300 ms).
 
 A fresh database is seeded by ``seed_demo``'s bulk path with two communities of about 50,000
 residents each (``xingfu`` and ``heping``). In one process, with Django's test client (the full

@@ -2,7 +2,7 @@
 
 Side by side in one run, served the same way (gunicorn, production settings, DEBUG off, Redis
 cache, the full middleware stack): a bare Django hello-world view and the community boards.
-Targets (issue 4): board >= 70 % of hello-world req/s, p99 < 100 ms, <= 5 SQL queries per page
+Targets: board >= 70 % of hello-world req/s, p99 < 100 ms, <= 5 SQL queries per page
 whatever the page size.
 
 The benchmark builds its own database (``<database>_bench_board`` next to ``DATABASE_URL``, so

@@ -1,4 +1,4 @@
-"""CSV import of 50,000 residents (issue 3: under 30 s), against plain bulk inserts of the same rows.
+"""CSV import of 50,000 residents (target: under 30 s), against plain bulk inserts of the same rows.
 
 A fresh database gets the demo community ``xingfu`` (2,000 households from ``seed_demo``'s bulk path,
 so the import checks against existing people) and a CSV of 50,000 new residents in about 18,000

@@ -100,6 +100,11 @@ def month_message() -> str:
     return MONTH_MESSAGE % {"first": f"{EARLIEST:%Y-%m}", "last": f"{LATEST:%Y-%m}"}
 
 
+def month_label(month: dt.date) -> str:
+    """``date(2026, 10, 1)`` -> ``2026年10月``: how a month is named to people (pages, messages)."""
+    return str(_("%(year)d年%(month)d月")) % {"year": month.year, "month": month.month}
+
+
 def next_month(month: dt.date) -> dt.date:
     return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 

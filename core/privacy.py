@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
-from core.idnumbers import mask_id, mask_phone
+from core.idnumbers import mask_id, mask_phone, normalize_phone
 
 # --- Who sees what --------------------------------------------------------------------------------
 
@@ -201,13 +201,6 @@ def _national_mobile(digits: str) -> str | None:
     return None
 
 
-def normalize_phone(value: str) -> str:
-    """Digits only, without a +86 / 0086 country prefix (for comparing declared numbers)."""
-    digits = "".join(_fold(c) for c in value or "")
-    digits = re.sub(r"\D", "", digits)
-    return _national_mobile(digits) or digits
-
-
 def find_personal_data(text: str, *, public_phones: Iterable[str] = ()) -> list[Finding]:
     """ID-number-shaped strings and mobile numbers in ``text``, in order (empty: nothing found).
 
@@ -219,6 +212,7 @@ def find_personal_data(text: str, *, public_phones: Iterable[str] = ()) -> list[
     """
     if not text:
         return []
+    # Declared numbers are normalized as the registry stores phones, so any way of writing one matches.
     allowed = {normalize_phone(p) for p in public_phones if p}
     folded = "".join(_fold(c) for c in text)  # same length: offsets match ``text``
     found: list[Finding] = []

@@ -2,7 +2,7 @@
 
 Other apps publish only through :func:`publish`; they never touch notice tables directly.
 
-DOMAIN.md "Public affairs disclosure" / issue 4:
+DOMAIN.md "Public affairs disclosure":
 - a released posting is never edited in place or deleted: a correction is a new version that
   supersedes it (:func:`posting_new_version`), a withdrawal keeps it with its reason
   (:func:`posting_withdraw`);
@@ -149,7 +149,7 @@ def personal_data_problems(posting: Posting) -> list[str]:
 
 
 def _refuse_personal_data(posting: Posting) -> None:
-    """DOMAIN.md / issue 7: no ID number and no private mobile number on the public board."""
+    """DOMAIN.md: no ID number and no private mobile number on the public board."""
     problems = personal_data_problems(posting)
     if problems:
         raise RuleViolation(

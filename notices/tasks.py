@@ -19,7 +19,8 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-# The monthly disclosure sheet's tasks live in its package; their names stay notices.tasks.*.
+# The monthly disclosure sheet's tasks live in its package; Celery's autodiscovery imports only
+# notices.tasks, so importing them here is what registers them with the worker (names notices.tasks.*).
 from notices.disclosure.tasks import generate_monthly_disclosures, run_disclosure_job  # noqa: F401
 
 logger = logging.getLogger(__name__)

@@ -426,11 +426,6 @@ def test_every_registered_admin_has_a_builder():
     assert not missing, f"add a builder to tests/test_admin_generic.py BUILDERS for: {missing}"
 
 
-@pytest.fixture
-def community():
-    return f.CommunityFactory(name="幸福社区", slug="xingfu")
-
-
 @pytest.mark.parametrize("role", [*ALL_ROLES, SUPERUSER], ids=ROLE_IDS.get)
 def test_every_admin_action_runs_for_every_role(client, community, role, django_capture_on_commit_callbacks):
     user = _login(client, role, community)

@@ -1,4 +1,4 @@
-"""Refusals and crashes answer in Chinese, in the portal's look (issue 7: "403 Forbidden" was bare).
+"""Refusals and crashes answer in Chinese, in the portal's look, not a bare "403 Forbidden".
 
 A staff user on an admin page their role may not open gets the admin's frame with their role and
 what to do; a resident gets the board's frame; a server error renders without touching the database.

@@ -170,7 +170,8 @@ def test_make_run_serves_board_and_admin_and_stops_on_ctrl_c(tmp_path):
         # The printed demo login of the chair works and opens the admin of 幸福社区.
         password = re.search(r"^\s*zhuren\s+(\S+)\s+主任", stack.output(), re.M).group(1)
         admin_page = _login_and_open_admin(port, "zhuren", password)
-        assert "幸福社区" in admin_page or "居民" in admin_page, admin_page[:2000]
+        assert "今日待办" in admin_page, admin_page[:2000]  # the work desk is the admin's front page
+        assert 'href="/admin/committee/resident/"' in admin_page, admin_page[:2000]  # and the registry
 
         # A task sent through the embedded (file-system) broker is run by the stack's worker.
         send = subprocess.run(

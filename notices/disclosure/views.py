@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
-from core.dates import month_bounds, month_message, parse_month
+from core.dates import month_bounds, month_label, month_message, parse_month
 from notices import pagecache
 from notices.disclosure.generate import disclosure_filename, disclosures_latest
 from notices.models import MonthlyDisclosure
@@ -58,7 +58,7 @@ def disclosure_pdf(request: HttpRequest, slug: str, month: str) -> HttpResponse:
         sheet = sheets.filter(version=int(raw_version)).first()
     else:
         sheet = sheets.order_by("-version").first()
-    label = gettext("%(year)d年%(month)d月") % {"year": first.year, "month": first.month}
+    label = month_label(first)
     if sheet is None:
         if raw_version is not None and sheets.exists():
             return _missing(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core.dates import month_label
 from core.models import Community
 from notices.ledger.chain import MIN_PREFIX
 from notices.models import LedgerEntry, MonthlyDisclosure
@@ -65,10 +66,6 @@ def head_hash(community: Community, at: dt.datetime | None = None) -> str | None
     """Hash of the chain's head at ``at`` (the monthly sheet prints the month-end head)."""
     entry = head(community, at)
     return entry.entry_hash if entry else None
-
-
-def month_label(month: dt.date) -> str:
-    return _("%(year)d年%(month)d月") % {"year": month.year, "month": month.month}
 
 
 @dataclass

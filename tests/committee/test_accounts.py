@@ -1,4 +1,4 @@
-"""The 主任 manages their own community's staff (issue 7): create, set roles, reset, deactivate.
+"""The 主任 manages their own community's staff: create, set roles, reset, deactivate.
 
 Scoped like everything else: no superuser, no 街道, no other community, no role above their own;
 a supervisor's account is left to superusers once created; every change is in AccountEvent.
@@ -33,12 +33,6 @@ def other():
 @pytest.fixture
 def chair(home):
     return f.staff_user(communities=[home], role="主任", full_name="李主任", username="lizhuren")
-
-
-@pytest.fixture
-def chair_client(client, chair):
-    client.force_login(chair)
-    return client
 
 
 def _messages(response) -> list[str]:
@@ -241,7 +235,7 @@ def test_accounts_a_chair_may_not_manage(chair_client, chair, home, other):
 
     for user in (shared, elsewhere, street, boss):
         assert chair_client.get(reverse("admin:core_user_change", args=[user.pk])).status_code == 302
-        with pytest.raises((RoleDenied, ScopeDenied)):
+        with pytest.raises((RoleDenied, ScopeDenied), match="只能由系统管理员管理"):
             accounts.staff_account_set_active(user, actor=chair, active=False)
         user.refresh_from_db()
         assert user.is_active

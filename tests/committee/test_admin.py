@@ -13,17 +13,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def community():
-    return f.CommunityFactory(name="幸福社区")
-
-
-@pytest.fixture
-def chair_client(client, community):
-    client.force_login(f.staff_user(communities=[community], role="主任"))
-    return client
-
-
-@pytest.fixture
 def household(community):
     return f.HouseholdFactory(community=community)
 

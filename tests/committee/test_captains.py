@@ -49,7 +49,7 @@ def test_story_nominate_post_wait_confirm(setting):
         assert c.posting_starts_on is not None and c.posting_ends_on >= c.posting_starts_on
     end = _end(posting, c1)
     # Not before the window ends...
-    with pytest.raises(RuleViolation) as e:
+    with pytest.raises(RuleViolation, match="公示期满后才能确认") as e:
         s.captain_confirm(captain=c1, actor=chair, at=end - dt.timedelta(minutes=1))
     assert "公示期满后" in " ".join(e.value.messages)
     # ...then confirmed, with the actor in the history.
@@ -70,7 +70,7 @@ def test_pending_or_upheld_objection_blocks_confirmation(setting):
         body="刘洋长期不在本楼居住",
         filed_at=end - dt.timedelta(days=1),
     )
-    with pytest.raises(RuleViolation) as e:
+    with pytest.raises(RuleViolation, match="1件异议尚未答复") as e:
         s.captain_confirm(captain=c1, actor=chair, at=end + dt.timedelta(hours=1))
     assert "尚未答复" in " ".join(e.value.messages)
     objection.status = Objection.Status.ANSWERED
@@ -78,7 +78,7 @@ def test_pending_or_upheld_objection_blocks_confirmation(setting):
     objection.upheld = True
     objection.answered_at = end
     objection.save()
-    with pytest.raises(RuleViolation) as e:
+    with pytest.raises(RuleViolation, match="异议经核实成立，不能确认") as e:
         s.captain_confirm(captain=c1, actor=chair, at=end + dt.timedelta(hours=1))
     assert "异议经核实成立" in " ".join(e.value.messages)
     c1.refresh_from_db()
@@ -110,11 +110,11 @@ def test_answered_not_upheld_objection_allows_confirmation(setting):
 
 def test_posting_twice_or_unposted_confirm_is_refused(setting):
     _community, chair, c1, c2 = setting
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="只有公示中的提名才能确认"):
         s.captain_confirm(captain=c1, actor=chair)
     s.captains_post(captains=[c1], actor=chair)
     count = Posting.objects.count()
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="不是“已提名”状态，不能公示"):
         s.captains_post(captains=[c1, c2], actor=chair)
     assert Posting.objects.count() == count
     c2.refresh_from_db()

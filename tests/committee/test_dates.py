@@ -29,22 +29,6 @@ RANGE_MESSAGE = "日期须在1900-01-01至2100-12-31之间"
 D = dt.date
 
 
-@pytest.fixture
-def community():
-    return f.CommunityFactory(name="幸福社区")
-
-
-@pytest.fixture
-def chair(community):
-    return f.staff_user(communities=[community], role="主任")
-
-
-@pytest.fixture
-def chair_client(client, chair):
-    client.force_login(chair)
-    return client
-
-
 # --- The validator ----------------------------------------------------------------------------------
 
 

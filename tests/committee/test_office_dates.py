@@ -24,22 +24,6 @@ SEAT_MESSAGE = "离任日期不能早于任职日期。"
 
 
 @pytest.fixture
-def community():
-    return f.CommunityFactory(name="幸福社区")
-
-
-@pytest.fixture
-def chair(community):
-    return f.staff_user(communities=[community], role="主任")
-
-
-@pytest.fixture
-def chair_client(client, chair):
-    client.force_login(chair)
-    return client
-
-
-@pytest.fixture
 def term(community):
     return f.CommitteeTermFactory(community=community, starts_on=D(2024, 1, 1), ends_on=D(2029, 1, 1))
 

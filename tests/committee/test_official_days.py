@@ -1,4 +1,4 @@
-"""The 主任 enters their community's official days; the working-day count uses them (issue 7).
+"""The 主任 enters their community's official days; the working-day count uses them.
 
 National days stay a superuser's; a community's entry wins over a national one, which wins over
 the library (2027 is past the library's end: it counts Monday-Friday until days are entered).
@@ -107,7 +107,7 @@ def test_chair_cannot_enter_national_days_or_another_communitys(client, chair, h
         core_services.official_day_save(
             actor=chair, day=national, community=home, date=D(2027, 2, 6), is_working_day=True
         )
-    with pytest.raises(ScopeDenied):
+    with pytest.raises(ScopeDenied, match="您无权管理该社区的记录"):
         core_services.official_day_save(actor=chair, community=other, date=D(2027, 2, 7), is_working_day=False)
     member = f.staff_user(communities=[home], role="委员")
     with pytest.raises(RoleDenied, match="只有主任可以录入节假日安排"):

@@ -1,4 +1,4 @@
-"""Personal data per role (issue 7): every staff screen that shows a resident's ID number or phone,
+"""Personal data per role: every staff screen that shows a resident's ID number or phone,
 or an objector's phone, shows it as ``core.privacy.personal_data_view`` decides.
 
 主任, 专管员 and 街道 see full values; 委员 full phones and masked ID numbers; 居民组长 and

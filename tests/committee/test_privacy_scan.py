@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.privacy import find_personal_data, normalize_phone
+from core.privacy import find_personal_data
 
 
 def kinds(text: str, **kwargs) -> list[tuple[str, str]]:
@@ -77,9 +77,10 @@ def test_declared_public_numbers_are_allowed_however_written():
     assert kinds("110101199011220235", public_phones=["110101199011220235"]) == [("id", "110101199011220235")]
 
 
-def test_normalize_phone():
-    assert normalize_phone("+86 139-1234-5678") == "13912345678"
-    assert normalize_phone("０１０－６６７７８８９９") == "01066778899"
+def test_a_declared_public_phone_is_allowed_however_it_is_written():
+    for declared in ("+86 139-1234-5678", "0086 13912345678", "１３９ １２３４ ５６７８"):
+        assert kinds("值班电话 139 1234 5678", public_phones=[declared]) == [], declared
+    assert kinds("值班电话 13912345678", public_phones=["13912345679"]) == [("mobile", "13912345678")]
 
 
 def test_label_is_chinese():

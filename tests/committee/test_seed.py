@@ -159,15 +159,15 @@ def test_same_seed_same_people_and_if_empty():
 
     runs = []
     for _ in range(2):
-        with pytest.raises(Rollback), transaction.atomic():
+        with pytest.raises(Rollback, match="undo the demo seed"), transaction.atomic():
             demo.seed(households=40, seed=9, today=today, with_postings=False)
             runs.append(snapshot())
-            raise Rollback
+            raise Rollback("undo the demo seed")
     assert runs[0] == runs[1] and len(runs[0]) > 40
-    with pytest.raises(Rollback), transaction.atomic():
+    with pytest.raises(Rollback, match="undo the demo seed"), transaction.atomic():
         demo.seed(households=40, seed=10, today=today, with_postings=False)
         assert snapshot() != runs[0]
-        raise Rollback
+        raise Rollback("undo the demo seed")
     # --if-empty: nothing happens once any community exists.
     call_command("seed_demo", households=20, stdout=io.StringIO())
     out = io.StringIO()
@@ -195,7 +195,7 @@ def test_seed_demo_runs_on_the_embedded_sqlite_default(tmp_path):
 
     run("migrate", "--noinput", "-v0")
     assert "60 户" in run("seed_demo", "--households", "60", "--if-empty")
-    assert "跳过" in run("seed_demo", "--if-empty")
+    assert "已有社区数据，跳过演示数据生成" in run("seed_demo", "--if-empty")
     logins = run("demo_logins")
     assert "zhuren" in logins and demo.DEMO_PASSWORD in logins
     with sqlite3.connect(tmp_path / "db.sqlite3") as db:

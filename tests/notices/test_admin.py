@@ -23,22 +23,6 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def community():
-    return f.CommunityFactory(name="幸福社区")
-
-
-@pytest.fixture
-def chair(community):
-    return f.staff_user(communities=[community], role="主任")
-
-
-@pytest.fixture
-def chair_client(client, chair):
-    client.force_login(chair)
-    return client
-
-
 def _local(value: dt.datetime) -> dict:
     local = timezone.localtime(value)
     return {"0": local.strftime("%Y-%m-%d"), "1": local.strftime("%H:%M:%S")}
@@ -154,7 +138,7 @@ def test_withdraw_with_a_reason(chair_client, community, chair):
     url = reverse("admin:notices_posting_withdraw", args=[posting.pk])
     assert "撤回原因" in chair_client.get(url).content.decode()
     html = chair_client.post(url, {"confirm": "1", "reason": ""}).content.decode()
-    assert "这个字段是必填项" in html or "必填" in html
+    assert "这个字段是必填项" in html
     posting.refresh_from_db()
     assert posting.withdrawn_at is None
     response = chair_client.post(url, {"confirm": "1", "reason": "发布重复"}, follow=True)

@@ -1,4 +1,4 @@
-"""After its window (issue 7): an expired posting stays readable in the archive, marked 公示期满,
+"""After its window: an expired posting stays readable in the archive, marked 公示期满,
 so last month's finance can still be read online; a hardship posting's names leave the public site
 (detail page, attachments, archive links, search, feed); withdrawn postings and replaced versions
 keep their content off the public site. Cached pages change at the boundary itself."""
@@ -13,7 +13,6 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from notices.models import Attachment, Category
-from tests.factories import CommunityFactory
 from tests.notices.board_helpers import NOW, aware, new_version, objection, posting
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +26,6 @@ HARDSHIP_BODY = (
     "<tr><td>黎*霞</td><td>5</td><td>700.00</td></tr><tr><td>欧**明</td><td>3</td><td>1,200.00</td></tr></table>"
 )
 MONTH = "2025-02"
-
-
-@pytest.fixture
-def community():
-    return CommunityFactory(slug="xingfu", name="幸福社区")
 
 
 @pytest.fixture

@@ -25,11 +25,6 @@ def clock():
 
 
 @pytest.fixture
-def community():
-    return CommunityFactory(name="幸福社区", slug="xingfu")
-
-
-@pytest.fixture
 def open_posting(community):
     return posting(community, title="低保评议结果公示", objections_open=True)
 

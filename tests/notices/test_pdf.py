@@ -155,12 +155,12 @@ def test_identical_content_adds_no_version_and_changed_content_adds_one(october)
 
 
 def test_month_not_started_is_refused(xingfu):
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation, match="2026年12月尚未开始，不能生成月报"):
         disclosure_generate(community=xingfu, month=dt.date(2026, 12, 1), at=AFTER_OCT)
 
 
 def released_unchecked(community, title, *, category=Category.AFFAIRS, day=5, body="", **kw):
-    """A posting with personal data, released as if before release refused it (issue 7): the sheet
+    """A posting with personal data, released as if before release refused it: the sheet
     scrubs it all the same (second line of defence)."""
     at = when(day)
     return Posting.objects.create(

@@ -1,5 +1,5 @@
-"""Release refuses ID numbers and private mobile numbers (issue 7, "Personal data on the public
-board"): in the title, the body and attachment names; through ``publish()`` as other apps call it,
+"""Release refuses ID numbers and private mobile numbers, which must never reach the
+public board: in the title, the body and attachment names; through ``publish()`` as other apps call it,
 through corrections and through the admin. Ordinary numbers are not refused."""
 
 from __future__ import annotations

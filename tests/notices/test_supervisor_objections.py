@@ -177,7 +177,7 @@ def test_supervisor_filing_is_refused_on_drafts_other_communities_and_for_other_
     with pytest.raises(RuleViolation, match="草稿尚未发布"):
         services.objection_file_by_supervisor(draft, actor=supervisor, body="有问题")
     elsewhere = f.released_posting(community=f.CommunityFactory(name="和谐社区"))
-    with pytest.raises(ScopeDenied):
+    with pytest.raises(ScopeDenied, match="您无权管理该社区的记录"):
         services.objection_file_by_supervisor(elsewhere, actor=supervisor, body="有问题")
     mine = f.released_posting(community=community)
     with pytest.raises(RoleDenied, match="只有监督委员可以"):

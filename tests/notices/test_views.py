@@ -21,11 +21,6 @@ def clock():
         yield t
 
 
-@pytest.fixture
-def community():
-    return CommunityFactory(name="幸福社区", slug="xingfu")
-
-
 def board_url(c, **params):
     from urllib.parse import urlencode
 

@@ -17,18 +17,13 @@ from django.urls import reverse
 from notices import disclosure, ledger, services
 from notices.models import MonthlyDisclosure, Posting
 from notices.tasks import publish_ledger_heads
-from tests.factories import CommunityFactory, released_posting
+from tests.factories import released_posting
 
 pytestmark = pytest.mark.django_db
 
 SH = dt.timezone(dt.timedelta(hours=8))
 NOV = dt.datetime(2026, 11, 3, 9, 0, tzinfo=SH)
 DEC_2 = dt.datetime(2026, 12, 2, 9, 0, tzinfo=SH)
-
-
-@pytest.fixture
-def community():
-    return CommunityFactory(name="幸福社区", slug="xingfu")
 
 
 @pytest.fixture
