@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from committee import models as cm
-from committee import services
 from core.errors import RuleViolation
 from core.governed import save_governed
 from tests import factories as f
