@@ -34,6 +34,7 @@ from core.admin_privacy import PersonalDataMixin
 from core.errors import RuleViolation
 from core.scoping import community_ids_for_user
 from core.windows import posted_until, window_start
+from core.workflow_admin import log_html
 from notices import (
     admin_disclosure,  # noqa: F401  (registers MonthlyDisclosure, h5)
     ledger,
@@ -41,6 +42,7 @@ from notices import (
 )
 from notices.admin_filters import WindowFilter
 from notices.attachments import check_upload
+from notices.flow import POSTING_FLOW
 from notices.models import Attachment, LedgerEntry, Objection, Posting, WindowEvent
 from notices.sanitize import body_for_editing, dangerous_parts
 
@@ -60,30 +62,12 @@ def can_file_objection(request, posting: Posting) -> bool:
 
 def posting_status(posting: Posting, at) -> str:
     """The state a person would name: 草稿 / 待公开 / 公开中 / 已结束 / 已撤回 / 已被更正."""
-    if not posting.is_released:
-        return gettext("草稿")
-    if posting.withdrawn_at is not None and posting.withdrawn_at <= at:
-        return gettext("已撤回")
-    if posting.replaced_at is not None and posting.replaced_at <= at:
-        return gettext("已被更正")
-    if posting.publish_at > at:
-        return gettext("待公开")
-    if posting.expire_at is not None and posting.expire_at <= at:
-        return gettext("已结束")
-    return gettext("公开中")
+    return POSTING_FLOW.state_label(posting, at)
 
 
 def allowed_actions(posting: Posting, request, at) -> list[str]:
-    """Which of release / publish_now / withdraw / new_version apply now (state and permission)."""
-    if not can_release(request):
-        return []
-    if not posting.is_released:
-        return ["release", "publish_now"]
-    status = posting_status(posting, at)
-    if status in (gettext("待公开"), gettext("公开中")) and posting.replaced_at is None:
-        has_successor = Posting.objects.filter(supersedes=posting).exists()
-        return ["withdraw"] + ([] if has_successor else ["new_version"])
-    return []
+    """Which of release / publish_now / withdraw / new_version may happen now (state, permission)."""
+    return POSTING_FLOW.allowed(posting, actor=request.user, at=at)
 
 
 # --- forms ----------------------------------------------------------------------------------------
@@ -322,7 +306,12 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
         "released_by",
         "created_by",
         "ledger_entries_list",
+        "workflow_log",
     ]
+    # Each list action is a step of POSTING_FLOW; a list filtered to one state offers only its steps
+    # ("closing" is public, "ended" covers ended, withdrawn and replaced: none has a step).
+    STEP_OF_ACTION = {"release_selected": "release", "publish_now_selected": "publish_now", "withdraw_selected": "withdraw"}
+    STATE_OF_WINDOW = {"draft": "draft", "scheduled": "scheduled", "public": "public", "closing": "public", "ended": "ended"}
 
     def get_queryset(self, request):
         from django.db.models import Count
@@ -341,6 +330,10 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("状态"))
     def status_label(self, obj: Posting) -> str:
         return posting_status(obj, timezone.now())
+
+    @admin.display(description=_("办理记录"))
+    def workflow_log(self, obj: Posting):
+        return log_html(POSTING_FLOW, obj)
 
     @admin.display(description=_("标题"), ordering="title")
     def title_display(self, obj: Posting) -> str:
@@ -515,7 +508,9 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         at = timezone.now()
-        context["posting_actions"] = allowed_actions(obj, request, at) if obj is not None else []
+        offers = POSTING_FLOW.offered(obj, actor=request.user, at=at) if obj is not None else []
+        context["posting_actions"] = [o.transition.name for o in offers if o.enabled]
+        context["posting_blocked"] = [o for o in offers if not o.enabled]
         context["can_file_objection"] = obj is not None and can_file_objection(request, obj)
         if obj is not None and obj.is_released:
             context["show_save"] = context["show_save_and_continue"] = bool(
@@ -708,8 +703,10 @@ class PostingAdmin(CommunityScopedAdmin, SimpleHistoryAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not can_release(request):
-            for name in ("release_selected", "publish_now_selected", "withdraw_selected"):
+        state = self.STATE_OF_WINDOW.get(request.GET.get("window", ""))
+        for name, step in self.STEP_OF_ACTION.items():
+            transition = POSTING_FLOW.transition(step)
+            if not request.user.has_perm(transition.permission) or (state and state not in transition.sources):
                 actions.pop(name, None)
         return actions
 

@@ -31,6 +31,7 @@ from core.privacy import community_public_phones, find_personal_data
 from core.windows import posted_until
 from notices import cache, handoff, ledger, objections
 from notices.attachments import check_upload
+from notices.flow import POSTING_FLOW
 from notices.models import Attachment, Category, Objection, Posting, PostingSource
 from notices.sanitize import dangerous_parts, readable_text, sanitize_body
 
@@ -254,6 +255,7 @@ def posting_release(posting: Posting, *, actor: User | None, at: dt.datetime | N
     check_scope(actor, posting.community_id)
     if posting.is_released:
         raise RuleViolation(_("该公开事项已发布，不能重复发布。"))
+    step = "publish_now" if posting.publish_at <= at else "release"
     if posting.publish_at < at:
         posting.publish_at = at
     posting.body = _clean_body(posting.body)
@@ -270,6 +272,7 @@ def posting_release(posting: Posting, *, actor: User | None, at: dt.datetime | N
             raise RuleViolation(_("被更正的版本已撤回，不能再发布更正版本。"))
         if previous.replaced_at is not None:
             raise RuleViolation(_("被更正的版本已被其他版本替换。"))
+    POSTING_FLOW.apply(posting, step, actor=actor, at=at)
     posting.state = Posting.State.RELEASED
     posting.released_at = at
     posting.released_by = actor
@@ -365,6 +368,7 @@ def posting_new_version(
         raise RuleViolation(_("该公开事项已撤回，不能再更正。"))
     if old.replaced_at is not None or Posting.objects.filter(supersedes=old).exists():
         raise RuleViolation(_("该版本已有更正版本（或待发布的更正草稿），请对最新版本操作。"))
+    POSTING_FLOW.apply(old, "new_version", actor=actor, at=at, note=note)
     fields = {name: getattr(old, name) for name in VERSION_FIELDS}
     fields["publish_at"] = at
     if "working_days" not in changes and "expire_at" in changes:
@@ -433,6 +437,7 @@ def posting_withdraw(
         )
     if posting.replaced_at is not None:
         raise RuleViolation(_("该版本已有待生效的更正版本，请撤回最新版本。"))
+    POSTING_FLOW.apply(posting, "withdraw", actor=actor, at=at, note=reason)
     posting.withdrawn_at = at
     posting.withdrawal_reason = reason
     posting._history_user = actor
