@@ -41,6 +41,8 @@ def posting_status(posting: Posting, at) -> str:
 
 def allowed_actions(posting: Posting, request, at) -> list[str]:
     """Which of release / publish_now / withdraw / new_version may happen now (state, permission)."""
+    if not can_release(request):
+        return []
     return POSTING_FLOW.allowed(posting, actor=request.user, at=at)
 
 

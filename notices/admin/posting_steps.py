@@ -40,7 +40,8 @@ class PostingStepsMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         at = timezone.now()
-        offers = POSTING_FLOW.offered(obj, actor=request.user, at=at) if obj is not None else []
+        may = obj is not None and can_release(request)
+        offers = POSTING_FLOW.offered(obj, actor=request.user, at=at) if may else []
         context["posting_actions"] = [o.transition.name for o in offers if o.enabled]
         context["posting_blocked"] = [o for o in offers if not o.enabled]
         context["can_file_objection"] = obj is not None and can_file_objection(request, obj)
@@ -238,9 +239,7 @@ class PostingStepsMixin:
         state = self.STATE_OF_WINDOW.get(request.GET.get("window", ""))
         for name, step in self.STEP_OF_ACTION.items():
             transition = POSTING_FLOW.transition(step)
-            if not request.user.has_perm(transition.permission) or (
-                state and state not in transition.sources
-            ):
+            if not can_release(request) or (state and state not in transition.sources):
                 actions.pop(name, None)
         return actions
 
