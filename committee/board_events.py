@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from committee.captains import CAPTAIN_FLOW
 from committee.models import BuildingCaptain
 from core.governed import save_governed
 from notices import handoff
@@ -22,12 +23,13 @@ def captain_posting_closed(captain: BuildingCaptain, change: handoff.WindowChang
     if captain.status != BuildingCaptain.Status.POSTED or captain.posting_id != change.posting.pk:
         return  # already decided, or posted again since: nothing to do
     if change.reason == "withdrawn":
-        captain.status = BuildingCaptain.Status.NOMINATED
+        CAPTAIN_FLOW.apply(captain, "withdrawn", actor=None, note=change.posting.title)
         captain.posting_id = None
         captain.posting_starts_on = captain.posting_ends_on = None
         save_governed(captain, actor=None, reason=_("公示已撤回，提名退回待公示"), validate=False)
     elif change.reason == "replaced":
         new = change.posting.superseded_by
+        CAPTAIN_FLOW.apply(captain, "carried", actor=None, note=new.title)
         captain.posting_id = new.pk
         save_governed(captain, actor=None, reason=_("公示已更正，随新版本继续公示"), validate=False)
 

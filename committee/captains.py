@@ -1,5 +1,6 @@
 """Building captains (楼栋长): the checks staff see before a nomination, and the posting that lists
-nominations on the board. Reads only; the writes are ``committee.services.captain_*``.
+nominations on the board, and the workflow every nomination follows (:data:`CAPTAIN_FLOW`). Reads
+only; the writes are ``committee.services.captain_*``, each a step applied through the flow.
 
 Two decisions of the rule book, as applied here:
 
@@ -30,10 +31,77 @@ from django.utils.translation import gettext as _
 from committee.models import Building, BuildingCaptain, Resident
 from core.models import Community
 from core.windows import posted_until
+from core.workflow import Transition, Workflow
 
 OPEN = (BuildingCaptain.Status.NOMINATED, BuildingCaptain.Status.POSTED)
 # A posting's title names at most this many buildings, then "等N栋楼".
 TITLE_BUILDINGS = 3
+
+
+S = BuildingCaptain.Status
+CHANGE = "committee.change_buildingcaptain"
+
+
+def _nominee_current(captain: BuildingCaptain, step) -> str | None:
+    if captain.resident.is_current:
+        return None
+    if step.transition.name == "nominate":
+        return _("%(name)s已迁出或去世，不能提名为楼栋长。") % {"name": captain.resident.name}
+    return _("%(name)s已迁出或去世，不能确认为楼栋长。") % {"name": captain.resident.name}
+
+
+def _window_over(captain: BuildingCaptain, step) -> str | None:
+    from notices.models import Posting
+
+    if captain.posting_id is None:
+        return _("该提名没有对应的公示，不能确认；请重新公示。")
+    posting = Posting.objects.filter(pk=captain.posting_id).only("expire_at").first()
+    if posting is not None and posting.expire_at is not None:
+        over = step.at >= posting.expire_at
+    else:
+        over = captain.posting_ends_on is not None and timezone.localdate(step.at) > captain.posting_ends_on
+    if over:
+        return None
+    return _("%(window)s，公示期满后才能确认。") % {"window": posted_until(captain.posting_ends_on)}
+
+
+def _objections_settled(captain: BuildingCaptain, step) -> str | None:
+    from notices.models import Objection
+
+    if captain.posting_id is None:
+        return None
+    objections = Objection.objects.filter(posting_id=captain.posting_id)
+    pending = objections.filter(status=Objection.Status.PENDING).count()
+    if pending:
+        return _("公示期间收到的%(n)d件异议尚未答复，答复后才能确认。") % {"n": pending}
+    if objections.filter(upheld=True).exists():
+        return _("公示期间有异议经核实成立，不能确认；请否决该提名或重新提名后再公示。")
+    return None
+
+
+# nominated → posted → confirmed → ended, or → rejected while open. ``withdrawn`` and ``carried``
+# are the board's hand-off (actor None) when the posting listing the nomination closes early.
+CAPTAIN_FLOW = Workflow(
+    "captain",
+    states=S,
+    field="status",
+    transitions=[
+        Transition("nominate", _("提名"), sources=[S.NOMINATED], permission=CHANGE, checks=[_nominee_current]),
+        Transition("post", _("公示"), sources=[S.NOMINATED], target=S.POSTED, permission=CHANGE),
+        Transition(
+            "confirm",
+            _("确认任职"),
+            sources=[S.POSTED],
+            target=S.CONFIRMED,
+            permission=CHANGE,
+            checks=[_window_over, _objections_settled, _nominee_current],
+        ),
+        Transition("reject", _("否决"), sources=[S.NOMINATED, S.POSTED], target=S.REJECTED, permission=CHANGE),
+        Transition("end", _("卸任"), sources=[S.CONFIRMED], target=S.ENDED, permission=CHANGE),
+        Transition("withdrawn", _("公示撤回，退回待公示"), sources=[S.POSTED], target=S.NOMINATED),
+        Transition("carried", _("随更正版本继续公示"), sources=[S.POSTED]),
+    ],
+)
 
 
 def building_sort_key(name: str) -> tuple:

@@ -8,3 +8,6 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         from notices import desk  # noqa: F401  (registers the board's to-dos on the work desk)
+        # Services queue tasks by their registered name (services never import tasks): register them
+        # in every process, not only in a worker that ran Celery's autodiscovery.
+        from notices import tasks  # noqa: F401

@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from committee import models as cm
-from committee import services
 from core.errors import RuleViolation
+from core.governed import save_governed
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_a_write_that_skips_clean_gets_the_constraints_chinese_message(term, cha
         term=term, resident=_resident(term), role="member", starts_on=D(2025, 3, 1), ended_on=D(2025, 1, 1)
     )
     with pytest.raises(RuleViolation, match=SEAT_MESSAGE):
-        services.save_governed(seat, actor=chair, reason="测试", validate=False)
+        save_governed(seat, actor=chair, reason="测试", validate=False)
     with pytest.raises(RuleViolation, match=SEAT_MESSAGE):
-        services.save_governed(seat, actor=chair, reason="测试")  # clean() says it first
+        save_governed(seat, actor=chair, reason="测试")  # clean() says it first
     assert not cm.CommitteeSeat.objects.exists()

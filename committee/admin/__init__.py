@@ -1,0 +1,11 @@
+"""Staff interface of the committee registry (Django admin, in Chinese).
+
+Every admin here is scoped by :class:`core.admin_base.CommunityScopedAdmin`; national holiday
+days and staff accounts add their own rules on top (superusers only for national days; the 主任
+manages the accounts of their communities, ``committee.admin_accounts``). Governed workflows
+(captains, move-outs, holiday entries) go through ``committee.services``.
+"""
+
+# Imported for their @admin.register side effects (Django's autodiscovery imports this package).
+from committee import admin_accounts  # noqa: F401  (staff accounts and their change log)
+from committee.admin import captains, offices, registry  # noqa: F401
