@@ -72,6 +72,7 @@ services-check:
 # keeps in its own templates/ folder is linted too.
 lint:
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint . --lint
 
 # pytest's exit code 5 (no test collected) fails this target like any other non-zero code.

@@ -54,7 +54,9 @@ def main(argv: list[str]) -> int:
         took = time.perf_counter() - t0
         sections.append(f"## {mod.TITLE}\n\n{body.strip()}\n\n_({name}, {took:.0f} s)_\n")
         print(body, flush=True)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
     header = (
         "# Benchmarks\n\nWritten by `make bench` (benchmarks/run.py). Every figure below was measured in one run "
         "on the machine described here, each against a baseline measured side by side in the same run; "

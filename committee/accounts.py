@@ -14,6 +14,7 @@ Every change goes through a service here (atomic, the account row locked) and le
   superuser does), so no one locks themselves out by a slip;
 - some roles exclude each other (``roles.EXCLUSIVE_ROLES``), for superusers too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -100,9 +101,7 @@ def staff_account_create(
     user.set_password(password)
     save_governed(user, actor=actor, reason=_("创建账号"))
     user.groups.set(Group.objects.filter(name__in=role_names))
-    profile = StaffProfile(
-        user=user, street_office=street_office, title=(title or "").strip()
-    )
+    profile = StaffProfile(user=user, street_office=street_office, title=(title or "").strip())
     save_governed(profile, actor=actor, reason=_("创建账号"))
     if resident is not None:
         _link_resident(user, resident, actor=actor)

@@ -86,7 +86,9 @@ CAPTAIN_FLOW = Workflow(
     states=S,
     field="status",
     transitions=[
-        Transition("nominate", _("提名"), sources=[S.NOMINATED], permission=CHANGE, checks=[_nominee_current]),
+        Transition(
+            "nominate", _("提名"), sources=[S.NOMINATED], permission=CHANGE, checks=[_nominee_current]
+        ),
         Transition("post", _("公示"), sources=[S.NOMINATED], target=S.POSTED, permission=CHANGE),
         Transition(
             "confirm",
@@ -96,7 +98,9 @@ CAPTAIN_FLOW = Workflow(
             permission=CHANGE,
             checks=[_window_over, _objections_settled, _nominee_current],
         ),
-        Transition("reject", _("否决"), sources=[S.NOMINATED, S.POSTED], target=S.REJECTED, permission=CHANGE),
+        Transition(
+            "reject", _("否决"), sources=[S.NOMINATED, S.POSTED], target=S.REJECTED, permission=CHANGE
+        ),
         Transition("end", _("卸任"), sources=[S.CONFIRMED], target=S.ENDED, permission=CHANGE),
         Transition("withdrawn", _("公示撤回，退回待公示"), sources=[S.POSTED], target=S.NOMINATED),
         Transition("carried", _("随更正版本继续公示"), sources=[S.POSTED]),

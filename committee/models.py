@@ -642,6 +642,3 @@ class SupervisionMember(models.Model):
                 raise ValidationError({"resident": _("监督委员必须是本社区居民。")})
             # No committee member nor a close relative of one sits here: that rule spans tables and
             # is held by committee.services.supervision_check, under the term's lock.
-
-
-

@@ -29,9 +29,9 @@ def close_relative_ids(resident: Resident) -> set[int]:
     """IDs of the resident's close relatives: registered ties in both directions, plus family members
     of the same household (spouse, parents, children, siblings, grandparents, grandchildren, in-laws)."""
     ids: set[int] = set()
-    for person_id, relative_id in Kinship.objects.filter(Q(person=resident) | Q(relative=resident)).values_list(
-        "person_id", "relative_id"
-    ):
+    for person_id, relative_id in Kinship.objects.filter(
+        Q(person=resident) | Q(relative=resident)
+    ).values_list("person_id", "relative_id"):
         ids.add(relative_id if person_id == resident.pk else person_id)
     if resident.relation_to_head in _FAMILY:
         ids.update(

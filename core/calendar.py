@@ -32,11 +32,17 @@ class WorkdayResult:
         return not self.unofficial_years
 
 
-def _overrides(start: dt.date, end: dt.date, community_id: int | None) -> tuple[dict[dt.date, bool], set[int]]:
+def _overrides(
+    start: dt.date, end: dt.date, community_id: int | None
+) -> tuple[dict[dt.date, bool], set[int]]:
     """Entered days in the span: national ones, then the community's own (which win)."""
     from core.models import OfficialDay
 
-    applies = (Q(community__isnull=True) | Q(community_id=community_id)) if community_id else Q(community__isnull=True)
+    applies = (
+        (Q(community__isnull=True) | Q(community_id=community_id))
+        if community_id
+        else Q(community__isnull=True)
+    )
     rows = (
         OfficialDay.objects.filter(applies, date__gte=start, date__lte=end)
         .order_by(F("community_id").asc(nulls_first=True))

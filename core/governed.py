@@ -33,7 +33,10 @@ def integrity_message(error: IntegrityError) -> str:
         text = str(error)
         found = [c for n, c in constraints.items() if n in text]
         constraint = max(found, key=lambda c: len(c.name)) if found else None
-    if constraint is not None and constraint.violation_error_message != constraint.default_violation_error_message:
+    if (
+        constraint is not None
+        and constraint.violation_error_message != constraint.default_violation_error_message
+    ):
         return str(constraint.get_violation_error_message())
     return _("保存失败：数据与已有记录冲突，请检查后重试。")
 

@@ -21,6 +21,8 @@ class RequireMFAMiddleware:
     def _needs_mfa(user) -> bool:
         from allauth.mfa.models import Authenticator
 
-        if not (user.is_superuser or user.groups.filter(name__in=settings.PORTAL_MFA_REQUIRED_ROLES).exists()):
+        if not (
+            user.is_superuser or user.groups.filter(name__in=settings.PORTAL_MFA_REQUIRED_ROLES).exists()
+        ):
             return False
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -351,7 +351,9 @@ class AccountEvent(models.Model):
         DEACTIVATE = "deactivate", _("停用账号")
         ACTIVATE = "activate", _("恢复启用")
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_events", verbose_name=_("账号"))
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="account_events", verbose_name=_("账号")
+    )
     actor = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("操作人")
     )

@@ -71,16 +71,30 @@ def role_permissions() -> dict[str, list[Permission]]:
     everything = {"add", "change", "delete", "view"}
     registry = {
         ("committee", m)
-        for m in ["household", "resident", "kinship", "buildingcaptain", "captainobjection", "residentsgroup", "building"]
+        for m in [
+            "household",
+            "resident",
+            "kinship",
+            "buildingcaptain",
+            "captainobjection",
+            "residentsgroup",
+            "building",
+        ]
     }
     # Case officers and group leaders keep the registry and their own app's records.
-    case_work = registry | {("assistance", m) for m in _models("assistance")} | {("affairs", m) for m in _models("affairs")}
+    case_work = (
+        registry
+        | {("assistance", m) for m in _models("assistance")}
+        | {("affairs", m) for m in _models("affairs")}
+    )
     return {
         # release_posting: release, withdraw and correct board postings (notices admin actions).
         CHAIR: _perms(everything | {"release_posting"}, PORTAL_APPS, chair=True),
         MEMBER: _perms(everything - {"delete"} | {"release_posting"}, PORTAL_APPS),
-        CASE_OFFICER: _perms(everything - {"delete"}, PORTAL_APPS, only=case_work) + _perms({"view"}, PORTAL_APPS),
-        GROUP_LEADER: _perms({"add", "change", "view"}, ["committee"], only=registry) + _perms({"view"}, PORTAL_APPS),
+        CASE_OFFICER: _perms(everything - {"delete"}, PORTAL_APPS, only=case_work)
+        + _perms({"view"}, PORTAL_APPS),
+        GROUP_LEADER: _perms({"add", "change", "view"}, ["committee"], only=registry)
+        + _perms({"view"}, PORTAL_APPS),
         # Supervisors read everything and file objections from the admin (file_objection). Answering
         # an objection (change_objection) belongs to the committee, never to its overseers.
         SUPERVISOR: _perms({"view", "file_objection"}, PORTAL_APPS),
@@ -138,7 +152,9 @@ def roles_conflict(names) -> str | None:
         if role in names and clash:
             from django.utils.translation import gettext
 
-            return gettext("%(role)s不能同时担任%(others)s：居务监督委员会成员只查看和提出异议，不参与居委会工作。") % {
+            return gettext(
+                "%(role)s不能同时担任%(others)s：居务监督委员会成员只查看和提出异议，不参与居委会工作。"
+            ) % {
                 "role": role,
                 "others": "、".join(clash),
             }

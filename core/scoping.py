@@ -16,9 +16,9 @@ def communities_for_user(user: User) -> QuerySet[Community]:
     cached = getattr(user, "_portal_community_ids", None)
     if cached is None:
         cached = list(
-            Community.objects.filter(
-                Q(staff__user=user) | Q(street_office__staff__user=user)
-            ).values_list("pk", flat=True).distinct()
+            Community.objects.filter(Q(staff__user=user) | Q(street_office__staff__user=user))
+            .values_list("pk", flat=True)
+            .distinct()
         )
         user._portal_community_ids = cached
     return Community.objects.filter(pk__in=cached)

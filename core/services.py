@@ -52,7 +52,9 @@ def official_day_save(
     day.is_working_day = bool(is_working_day)
     day.name = (name or "").strip()
     what = _("调休上班") if day.is_working_day else _("放假")
-    save_governed(day, actor=actor, reason=_("录入节假日安排：%(date)s %(what)s") % {"date": date, "what": what})
+    save_governed(
+        day, actor=actor, reason=_("录入节假日安排：%(date)s %(what)s") % {"date": date, "what": what}
+    )
     return day
 
 

@@ -7,7 +7,7 @@ class NoticesConfig(AppConfig):
     verbose_name = _("公开栏")
 
     def ready(self):
-        from notices import desk  # noqa: F401  (registers the board's to-dos on the work desk)
-        # Services queue tasks by their registered name (services never import tasks): register them
-        # in every process, not only in a worker that ran Celery's autodiscovery.
-        from notices import tasks  # noqa: F401
+        # desk: registers the board's to-dos on the work desk. tasks: services queue tasks by their
+        # registered name (services never import tasks), so register them in every process, not
+        # only in a worker that ran Celery's autodiscovery.
+        from notices import desk, tasks  # noqa: F401

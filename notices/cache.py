@@ -55,7 +55,9 @@ def bump(community_id: int) -> int | None:
     try:
         return _bump(community_id)
     except CACHE_ERRORS:
-        logger.warning("could not bump the board cache generation of community %s", community_id, exc_info=True)
+        logger.warning(
+            "could not bump the board cache generation of community %s", community_id, exc_info=True
+        )
         return None
 
 

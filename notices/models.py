@@ -111,11 +111,18 @@ class Posting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(expire_at__isnull=True) | Q(expire_at__gt=models.F("publish_at")),
-                name="posting_expires_after_publish", violation_error_message=_("公开结束时间必须晚于公开开始时间。"),
+                name="posting_expires_after_publish",
+                violation_error_message=_("公开结束时间必须晚于公开开始时间。"),
             ),
-            models.UniqueConstraint(fields=["series", "version"], name="posting_series_version_unique", violation_error_message=_("该公告已有这一版本，请对最新版本操作。")),
+            models.UniqueConstraint(
+                fields=["series", "version"],
+                name="posting_series_version_unique",
+                violation_error_message=_("该公告已有这一版本，请对最新版本操作。"),
+            ),
             models.CheckConstraint(
-                condition=Q(state="released") | Q(released_at__isnull=True), name="posting_draft_not_released", violation_error_message=_("草稿不能带有发布时间。")
+                condition=Q(state="released") | Q(released_at__isnull=True),
+                name="posting_draft_not_released",
+                violation_error_message=_("草稿不能带有发布时间。"),
             ),
         ]
         indexes = [
@@ -291,14 +298,20 @@ class Objection(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="pending") | (Q(answered_at__isnull=False) & ~Q(answer="")),
-                name="objection_answered_has_answer", violation_error_message=_("答复异议须填写答复内容和答复时间。"),
+                name="objection_answered_has_answer",
+                violation_error_message=_("答复异议须填写答复内容和答复时间。"),
             ),
             # Someone must be reachable: a resident by phone, a supervisor through their account.
             models.CheckConstraint(
-                condition=~Q(phone="") | Q(filed_by__isnull=False), name="objection_has_contact", violation_error_message=_("异议须留有联系电话，或由工作人员以本人账号提出。")
+                condition=~Q(phone="") | Q(filed_by__isnull=False),
+                name="objection_has_contact",
+                violation_error_message=_("异议须留有联系电话，或由工作人员以本人账号提出。"),
             ),
             models.UniqueConstraint(
-                fields=["posting", "fingerprint"], condition=~Q(fingerprint=""), name="objection_once_per_content", violation_error_message=_("相同的异议已经提交过。")
+                fields=["posting", "fingerprint"],
+                condition=~Q(fingerprint=""),
+                name="objection_once_per_content",
+                violation_error_message=_("相同的异议已经提交过。"),
             ),
         ]
         permissions = [("file_objection", _("可以以监督委员身份对公开事项提出异议"))]
@@ -326,7 +339,13 @@ class WindowEvent(models.Model):
     class Meta:
         verbose_name = _("公开开始/结束记录")
         verbose_name_plural = _("公开开始/结束记录")
-        constraints = [models.UniqueConstraint(fields=["posting", "kind"], name="window_event_once", violation_error_message=_("该公开开始/结束记录已存在。"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["posting", "kind"],
+                name="window_event_once",
+                violation_error_message=_("该公开开始/结束记录已存在。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.posting_id} {self.get_kind_display()}"
@@ -348,7 +367,11 @@ class ObjectionReminder(models.Model):
         verbose_name = _("异议答复提醒")
         verbose_name_plural = _("异议答复提醒")
         constraints = [
-            models.UniqueConstraint(fields=["community", "sent_on"], name="objection_reminder_once_a_day", violation_error_message=_("今天已发送过异议答复提醒。"))
+            models.UniqueConstraint(
+                fields=["community", "sent_on"],
+                name="objection_reminder_once_a_day",
+                violation_error_message=_("今天已发送过异议答复提醒。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -375,11 +398,16 @@ class LedgerEntry(models.Model):
 
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices, default=Action.PUBLISH)
     content_hash = models.CharField(
-        _("内容校验码"), max_length=64, help_text=_("公告页面和纸质公告上印的校验码，内容改动一个字就完全不同")
+        _("内容校验码"),
+        max_length=64,
+        help_text=_("公告页面和纸质公告上印的校验码，内容改动一个字就完全不同"),
     )
     prev_hash = models.CharField(_("上一条的登记码"), max_length=64)
     entry_hash = models.CharField(
-        _("本条登记码"), max_length=64, unique=True, help_text=_("由本条内容和上一条的登记码算出，前面任何一条被改动都会对不上")
+        _("本条登记码"),
+        max_length=64,
+        unique=True,
+        help_text=_("由本条内容和上一条的登记码算出，前面任何一条被改动都会对不上"),
     )
     recorded_at = models.DateTimeField(_("记录时间"))
 
@@ -388,7 +416,11 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("防篡改公开登记簿")
         ordering = ["community", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "sequence"], name="ledger_sequence_unique", violation_error_message=_("公开登记簿正在被同时写入，请重试。"))
+            models.UniqueConstraint(
+                fields=["community", "sequence"],
+                name="ledger_sequence_unique",
+                violation_error_message=_("公开登记簿正在被同时写入，请重试。"),
+            )
         ]
 
     def __str__(self) -> str:
@@ -403,7 +435,9 @@ class LedgerHead(models.Model):
     PostgreSQL (trigger, like the ledger). The public verify page shows the latest one.
     """
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
     sequence = models.PositiveIntegerField(_("第几条"))
     entry_hash = models.CharField(_("本条登记码"), max_length=64)
     recorded_at = models.DateTimeField(_("记录时间"))
@@ -413,7 +447,13 @@ class LedgerHead(models.Model):
         verbose_name = _("已公布的登记簿末条")
         verbose_name_plural = _("已公布的登记簿末条")
         ordering = ["community", "-sequence"]
-        constraints = [models.UniqueConstraint(fields=["community", "sequence"], name="ledger_head_once", violation_error_message=_("该末条已公布。"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "sequence"],
+                name="ledger_head_once",
+                violation_error_message=_("该末条已公布。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.entry_hash[:12]}"
@@ -438,7 +478,9 @@ class MonthlyDisclosure(models.Model):
     month = models.DateField(_("月份"), help_text=_("该月1日"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     is_final = models.BooleanField(
-        _("定稿"), default=True, help_text=_("月份结束后生成的月报为定稿，对外公开；月内生成的为草稿，仅供工作人员核对")
+        _("定稿"),
+        default=True,
+        help_text=_("月份结束后生成的月报为定稿，对外公开；月内生成的为草稿，仅供工作人员核对"),
     )
     content_hash = models.CharField(_("内容校验码"), max_length=64, help_text=_("内容相同则不生成新版本"))
     ledger_hash = models.CharField(_("月末记录链哈希"), max_length=64, blank=True)
@@ -461,10 +503,14 @@ class MonthlyDisclosure(models.Model):
         constraints = [
             # Finals and drafts are numbered apart: residents see 第1版, 第2版, ... without gaps.
             models.UniqueConstraint(
-                fields=["community", "month", "is_final", "version"], name="disclosure_version_unique", violation_error_message=_("该月报已有这一版本，请重试。")
+                fields=["community", "month", "is_final", "version"],
+                name="disclosure_version_unique",
+                violation_error_message=_("该月报已有这一版本，请重试。"),
             ),
             models.UniqueConstraint(
-                fields=["community", "month", "is_final", "content_hash"], name="disclosure_content_once", violation_error_message=_("内容相同的月报已经生成过。")
+                fields=["community", "month", "is_final", "content_hash"],
+                name="disclosure_content_once",
+                violation_error_message=_("内容相同的月报已经生成过。"),
             ),
         ]
 
@@ -494,7 +540,9 @@ class DisclosureJob(models.Model):
 
     ACTIVE = (State.QUEUED, State.RUNNING)
 
-    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区"))
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
     month = models.DateField(_("月份"), help_text=_("该月1日"))
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
     requested_by = models.ForeignKey(
@@ -529,7 +577,8 @@ class DisclosureJob(models.Model):
             models.UniqueConstraint(
                 fields=["community", "month"],
                 condition=Q(state__in=["queued", "running"]),
-                name="disclosure_job_one_active", violation_error_message=_("该月报正在生成中，请稍后刷新。"),
+                name="disclosure_job_one_active",
+                violation_error_message=_("该月报正在生成中，请稍后刷新。"),
             ),
         ]
 

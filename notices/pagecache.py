@@ -43,7 +43,6 @@ from notices.selectors import next_boundary
 logger = logging.getLogger(__name__)
 
 
-
 # Alphanumeric, so it survives HTML escaping; swapped for the real token on every response.
 CSRF_PLACEHOLDER = "csrfplaceholder0b0a7d3c9e1f"
 # Changes to what a page shows that do not bump the generation (a community renamed, a new

@@ -37,6 +37,8 @@ INDEX_SEARCH_FROM = 8
 # one address (behind a proxy many residents share one address, hence the higher figure).
 OBJECTIONS_PER_HOUR = 5
 OBJECTIONS_PER_ADDRESS_PER_HOUR = 30
+
+
 def _objection_flood(request: HttpRequest, at: dt.datetime) -> bool:
     """Count this attempt against the address; True once the address is over its hourly limit."""
     return address_over_limit(request, at, "objection-rate", OBJECTIONS_PER_ADDRESS_PER_HOUR)

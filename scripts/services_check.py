@@ -18,8 +18,11 @@ db = environ.Env.db_url_config(os.environ["DATABASE_URL"])
 if not db["ENGINE"].endswith("postgresql"):
     sys.exit(f"DATABASE_URL must point at PostgreSQL for the tests, not {db['ENGINE']}.")
 params = dict(
-    user=db["USER"] or None, host=db["HOST"] or None, port=db["PORT"] or None,
-    password=db["PASSWORD"] or None, connect_timeout=5,
+    user=db["USER"] or None,
+    host=db["HOST"] or None,
+    port=db["PORT"] or None,
+    password=db["PASSWORD"] or None,
+    connect_timeout=5,
 )
 try:
     conn = psycopg2.connect(dbname="postgres", **params)

@@ -608,5 +608,7 @@ def test_every_date_field_of_every_admin_form_refuses_a_date_out_of_range(client
             checked.add((model, name.split("-")[-1]))
     expected = {(cm.CommitteeTerm, "starts_on"), (cm.CommitteeSeat, "ended_on"), (nm.Posting, "publish_at_0")}
     if role == SUPERUSER:
-        expected |= {(core_models.OfficialDay, "date")}  # staff accounts have no date box (committee.admin_accounts)
+        expected |= {
+            (core_models.OfficialDay, "date")
+        }  # staff accounts have no date box (committee.admin_accounts)
     assert expected <= checked and len(checked) >= 15, checked

@@ -43,9 +43,25 @@ class Worker:
         )
         self.log = []
         self.proc = subprocess.Popen(
-            [str(CELERY), "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "-Q", self.queue, "-n", f"{self.queue}@%h", "--without-gossip", "--without-mingle"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                str(CELERY),
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
             start_new_session=True,
         )
         self.ready = threading.Event()

@@ -29,7 +29,9 @@ def _commands(service) -> list[list[str]]:
     command = SERVICES[service]["command"]
     if isinstance(command, list) and command[:2] == ["sh", "-c"]:
         return [
-            [w for w in shlex.split(part) if w != "exec"] for part in re.split(r"&&|;", command[2]) if part.strip()
+            [w for w in shlex.split(part) if w != "exec"]
+            for part in re.split(r"&&|;", command[2])
+            if part.strip()
         ]
     return [shlex.split(command) if isinstance(command, str) else list(command)]
 
@@ -69,7 +71,9 @@ def test_manage_py_commands_in_compose_exist():
     from django.core.management import get_commands
 
     known = get_commands()
-    used = [cmd[2] for service in APP_SERVICES for cmd in _commands(service) if cmd[:2] == ["python", "manage.py"]]
+    used = [
+        cmd[2] for service in APP_SERVICES for cmd in _commands(service) if cmd[:2] == ["python", "manage.py"]
+    ]
     assert "migrate" in used
     missing = [name for name in used if name not in known]
     assert not missing, f"docker-compose.yml runs unknown manage.py commands: {missing}"
@@ -141,7 +145,10 @@ def test_healthz_endpoint(client):
 @pytest.mark.django_db
 def test_healthz_reports_an_unreachable_cache(client, settings):
     settings.CACHES = {  # nothing listens on port 1
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
     }
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -168,7 +175,9 @@ def test_beat_health_check_follows_last_run(settings):
 
 
 def test_system_deps_are_installed_here():
-    result = subprocess.run(["bash", str(ROOT / "scripts" / "system-deps.sh")], capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "system-deps.sh")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""  # nothing missing, nothing done
 
@@ -176,8 +185,17 @@ def test_system_deps_are_installed_here():
 @pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to drop to nobody")
 def test_system_deps_print_the_exact_command_when_not_root():
     result = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "bash", str(ROOT / "scripts" / "system-deps.sh")],
-        env={**os.environ, "SYSTEM_DEPS_EXTRA": "juwei-no-such-package"}, capture_output=True, text=True,
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "bash",
+            str(ROOT / "scripts" / "system-deps.sh"),
+        ],
+        env={**os.environ, "SYSTEM_DEPS_EXTRA": "juwei-no-such-package"},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert (
@@ -195,19 +213,36 @@ def test_production_dependencies_alone_run_the_app(tmp_path):
     venv = tmp_path / "venv"
     uv = Path(sys.executable).parent / "uv"
     sync = subprocess.run(
-        [str(uv), "sync", "--frozen", "--no-dev", "--no-install-project", "--quiet", "--python", sys.executable],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            str(uv),
+            "sync",
+            "--frozen",
+            "--no-dev",
+            "--no-install-project",
+            "--quiet",
+            "--python",
+            sys.executable,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_PYTHON_DOWNLOADS": "never"},
     )
     assert sync.returncode == 0, sync.stderr
     assert not (venv / "bin" / "pytest").exists()  # really without the dev group
     env = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings.production", PORTAL_VAR_DIR=str(tmp_path / "var"),
-        SECRET_KEY="build-only-" + "x" * 50, DATABASE_URL=f"sqlite:///{tmp_path / 'build.sqlite3'}",
-        REDIS_URL="redis://localhost:6379/0", PORTAL_SITE_URL="https://build.invalid",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        PORTAL_VAR_DIR=str(tmp_path / "var"),
+        SECRET_KEY="build-only-" + "x" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'build.sqlite3'}",
+        REDIS_URL="redis://localhost:6379/0",
+        PORTAL_SITE_URL="https://build.invalid",
     )
     python = str(venv / "bin" / "python")
     code = (
@@ -215,14 +250,20 @@ def test_production_dependencies_alone_run_the_app(tmp_path):
         "from django.core.management import get_commands; c = get_commands();"
         "print(all(n in c for n in ('migrate', 'setup_periodic_tasks', 'collectstatic')))"
     )
-    imports = subprocess.run([python, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    imports = subprocess.run(
+        [python, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert imports.returncode == 0, imports.stderr
     assert imports.stdout.strip().endswith("True")
     assert (venv / "bin" / "gunicorn").exists() and (venv / "bin" / "celery").exists()
 
     static = subprocess.run(
         [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert static.returncode == 0, static.stderr
     assert (tmp_path / "var" / "static" / "staticfiles.json").exists()

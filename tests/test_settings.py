@@ -14,8 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # Unset in the child: the stores, the secret, and what pytest itself set (tests/conftest.py).
 STORE_VARS = (
-    "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY",
-    "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
@@ -213,8 +218,12 @@ def test_readme_documents_every_environment_variable():
     """Every variable the settings read appears in README.md's configuration table."""
     names = set()
     for path in (ROOT / "portal" / "settings").glob("*.py"):
-        names |= set(re.findall(r"""(?:env|Env\(\))\.(?:str|bool|int|float|list|db|url|json)\(\s*["']([A-Z_]+)["']""",
-                                path.read_text()))
+        names |= set(
+            re.findall(
+                r"""(?:env|Env\(\))\.(?:str|bool|int|float|list|db|url|json)\(\s*["']([A-Z_]+)["']""",
+                path.read_text(),
+            )
+        )
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "PORTAL_VAR_DIR"} <= names
     readme = (ROOT / "README.md").read_text()
     table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]

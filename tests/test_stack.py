@@ -28,10 +28,18 @@ VENV = Path(sys.executable).parent.parent
 # The real default demo (幸福社区, ~1,200 households): seeding it on SQLite took 1.4 s here.
 START_TIMEOUT = 420  # install check + migrate + seed on SQLite, on a busy 2-core machine
 UNSET = {
-    "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "SECRET_KEY",
-    "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
     # We may be running under `make test`: the inner make must not inherit its flags.
-    "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+    "MAKEFLAGS",
+    "MFLAGS",
+    "MAKELEVEL",
+    "MAKEOVERRIDES",
 }
 
 pytestmark = pytest.mark.stack
@@ -72,8 +80,13 @@ class Stack:
         self.lines: list[str] = []
         self.proc = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={port}", f"VENV={VENV}"],
-            cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -175,11 +188,17 @@ def test_make_run_serves_board_and_admin_and_stops_on_ctrl_c(tmp_path):
 
         # A task sent through the embedded (file-system) broker is run by the stack's worker.
         send = subprocess.run(
-            [sys.executable, "-c",
-             "import django, json; django.setup(); from portal.tasks import ping; "
-             "print(json.dumps(ping.delay().get(timeout=60)))"],
-            cwd=ROOT, env={**stack.env, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"},
-            capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-c",
+                "import django, json; django.setup(); from portal.tasks import ping; "
+                "print(json.dumps(ping.delay().get(timeout=60)))",
+            ],
+            cwd=ROOT,
+            env={**stack.env, "DJANGO_SETTINGS_MODULE": "portal.settings.dev"},
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert send.returncode == 0, send.stderr
         pong = json.loads(send.stdout.strip().splitlines()[-1])

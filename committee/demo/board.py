@@ -210,7 +210,13 @@ def seed_postings(*, community: Community, rng: random.Random, today: dt.date | 
         body="<p>社区将于下月第一个周六举办秋季运动会，欢迎各居民小组报名参加。</p>",
         expire_at=_at(today + dt.timedelta(days=20), 18),
     )
-    events.append((_at(today - dt.timedelta(days=27), 11), "withdraw", {"key": "sports", "reason": "场地改造未完成，活动延期，另行通知"}))
+    events.append(
+        (
+            _at(today - dt.timedelta(days=27), 11),
+            "withdraw",
+            {"key": "sports", "reason": "场地改造未完成，活动延期，另行通知"},
+        )
+    )
 
     # Hardship (低保) postings: masked names, household size and amount only (DOMAIN.md).
     households = list(
@@ -290,13 +296,19 @@ def seed_postings(*, community: Community, rng: random.Random, today: dt.date | 
             services.posting_withdraw(made[payload["key"]], actor=None, reason=payload["reason"], at=when)
         elif kind == "object":
             services.objection_file(
-                made[payload["key"]], name=payload["name"], phone=payload["phone"], body=payload["body"], at=when
+                made[payload["key"]],
+                name=payload["name"],
+                phone=payload["phone"],
+                body=payload["body"],
+                at=when,
             )
 
     # The building-captain nominations go up now, with real-name objections open.
     from committee.services import captains_post
 
-    nominated = list(BuildingCaptain.objects.filter(community=community, status=BuildingCaptain.Status.NOMINATED))
+    nominated = list(
+        BuildingCaptain.objects.filter(community=community, status=BuildingCaptain.Status.NOMINATED)
+    )
     if nominated:
         captains_post(captains=nominated, actor=None)
         count += 1

@@ -211,8 +211,7 @@ def test_accounts_a_chair_may_not_manage(chair_client, chair, home, other):
     boss = f.UserFactory(is_superuser=True, username="boss")
 
     listed = {
-        u.username
-        for u in chair_client.get(reverse("admin:core_user_changelist")).context["cl"].result_list
+        u.username for u in chair_client.get(reverse("admin:core_user_changelist")).context["cl"].result_list
     }
     assert listed == {"lizhuren", "jiandu"}
 

@@ -31,7 +31,9 @@ def test_every_committee_page_renders_for_a_chair(chair_client, community, house
         info = f"admin:committee_{model._meta.model_name}"
         assert chair_client.get(reverse(f"{info}_changelist")).status_code == 200, model
         obj = (
-            model._default_manager.filter(**({"pk": community.pk} if model is core_models.Community else {})).first()
+            model._default_manager.filter(
+                **({"pk": community.pk} if model is core_models.Community else {})
+            ).first()
             if model is not core_models.StreetOffice
             else community.street_office
         )

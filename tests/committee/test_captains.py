@@ -146,7 +146,9 @@ def test_captains_follow_their_posting_when_it_is_corrected_or_withdrawn(django_
         c.refresh_from_db()
         assert (c.status, c.posting_id) == (cm.BuildingCaptain.Status.POSTED, corrected.pk)
 
-    notices_services.posting_withdraw(corrected, actor=None, reason="人选有误", at=now + dt.timedelta(hours=2))
+    notices_services.posting_withdraw(
+        corrected, actor=None, reason="人选有误", at=now + dt.timedelta(hours=2)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         process_window_boundaries(at=now + dt.timedelta(hours=2))
     for c in captains:

@@ -71,6 +71,8 @@ def test_phone_that_is_no_chinese_number_stays_refused(typed):
 
     with pytest.raises(ValidationError, match="电话号码格式不正确"):
         validate_phone(normalize_phone(typed))
+
+
 def _id_born(birth: dt.date, order: str = "123") -> str:
     first17 = f"110101{birth:%Y%m%d}{order}"
     return first17 + id_check_char(first17)

@@ -275,7 +275,10 @@ def test_missing_columns_and_unreadable_files_are_file_errors(community):
         community=community, data=to_csv([], header=["姓名", "住址"]), file_name="a.csv"
     )
     assert not plan.ok and "缺少必需的列" in plan.file_errors[0] and "身份证号码" in plan.file_errors[0]
-    assert importing.import_plan(community=community, data=b"", file_name="a.csv").file_errors[0] == "文件是空的。"
+    assert (
+        importing.import_plan(community=community, data=b"", file_name="a.csv").file_errors[0]
+        == "文件是空的。"
+    )
     assert ".xls" in importing.import_plan(community=community, data=b"x", file_name="a.xls").file_errors[0]
     assert (
         "xlsx"

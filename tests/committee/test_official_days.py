@@ -108,10 +108,14 @@ def test_chair_cannot_enter_national_days_or_another_communitys(client, chair, h
             actor=chair, day=national, community=home, date=D(2027, 2, 6), is_working_day=True
         )
     with pytest.raises(ScopeDenied, match="您无权管理该社区的记录"):
-        core_services.official_day_save(actor=chair, community=other, date=D(2027, 2, 7), is_working_day=False)
+        core_services.official_day_save(
+            actor=chair, community=other, date=D(2027, 2, 7), is_working_day=False
+        )
     member = f.staff_user(communities=[home], role="委员")
     with pytest.raises(RoleDenied, match="只有主任可以录入节假日安排"):
-        core_services.official_day_save(actor=member, community=home, date=D(2027, 2, 7), is_working_day=False)
+        core_services.official_day_save(
+            actor=member, community=home, date=D(2027, 2, 7), is_working_day=False
+        )
     core_services.official_day_save(actor=chair, community=home, date=D(2027, 2, 7), is_working_day=False)
     with pytest.raises(RuleViolation, match="该社区已录入这一天的安排"):
         core_services.official_day_save(actor=chair, community=home, date=D(2027, 2, 7), is_working_day=True)
@@ -142,7 +146,9 @@ def test_chair_cannot_enter_national_days_or_another_communitys(client, chair, h
 
 
 def test_chair_deletes_a_wrong_entry_and_the_history_keeps_it(client, chair, home):
-    day = core_services.official_day_save(actor=chair, community=home, date=D(2027, 3, 1), is_working_day=False)
+    day = core_services.official_day_save(
+        actor=chair, community=home, date=D(2027, 3, 1), is_working_day=False
+    )
     client.force_login(chair)
     response = client.post(reverse("admin:core_officialday_delete", args=[day.pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -152,7 +158,9 @@ def test_chair_deletes_a_wrong_entry_and_the_history_keeps_it(client, chair, hom
 
 
 def test_delete_selected_action_goes_through_the_service(client, chair, home):
-    mine = core_services.official_day_save(actor=chair, community=home, date=D(2027, 4, 5), is_working_day=False)
+    mine = core_services.official_day_save(
+        actor=chair, community=home, date=D(2027, 4, 5), is_working_day=False
+    )
     client.force_login(chair)
     response = client.post(
         reverse("admin:core_officialday_changelist"),

@@ -71,7 +71,9 @@ def test_committee_representatives_captains_and_supervisors(seeded):
     assert term is not None and term.ends_on.year - term.starts_on.year == 5
     seats = list(CommitteeSeat.objects.filter(term=term).select_related("resident"))
     roles = Counter(s.role for s in seats)
-    assert len(seats) == 7 and roles[CommitteeSeat.Role.CHAIR] == 1 and roles[CommitteeSeat.Role.VICE_CHAIR] == 1
+    assert (
+        len(seats) == 7 and roles[CommitteeSeat.Role.CHAIR] == 1 and roles[CommitteeSeat.Role.VICE_CHAIR] == 1
+    )
     assert any(s.resident.sex == "F" for s in seats)
     supervisors = list(SupervisionMember.objects.filter(term=term).select_related("resident"))
     assert len(supervisors) == 3
@@ -155,7 +157,11 @@ def test_same_seed_same_people_and_if_empty():
         pass
 
     def snapshot():
-        return list(Resident.objects.order_by("id_number").values_list("name", "id_number", "phone", "relation_to_head"))
+        return list(
+            Resident.objects.order_by("id_number").values_list(
+                "name", "id_number", "phone", "relation_to_head"
+            )
+        )
 
     runs = []
     for _ in range(2):
@@ -189,7 +195,9 @@ def test_seed_demo_runs_on_the_embedded_sqlite_default(tmp_path):
     python, manage = sys.executable, str(ROOT / "manage.py")
 
     def run(*args):
-        done = subprocess.run([python, manage, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [python, manage, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 

@@ -44,7 +44,10 @@ def test_supervision_conflict_for_member_and_their_sibling():
     sibling = f.ResidentFactory(household=f.HouseholdFactory(community=member.community))
     cm.Kinship.objects.create(person=sibling, relative=member, kind=cm.Kinship.Kind.SIBLING)
     stranger = f.ResidentFactory(household=f.HouseholdFactory(community=member.community))
-    assert supervision_conflict(resident=member, term=seat.term) == f"{member.name}是本届居委会主任，不能同时担任居务监督委员。"
+    assert (
+        supervision_conflict(resident=member, term=seat.term)
+        == f"{member.name}是本届居委会主任，不能同时担任居务监督委员。"
+    )
     msg = supervision_conflict(resident=sibling, term=seat.term)
     assert "近亲属" in msg and member.name in msg
     assert supervision_conflict(resident=stranger, term=seat.term) is None

@@ -163,7 +163,9 @@ def test_plain_words_in_the_admin_chrome(client):
     client.force_login(f.staff_user(communities=[community], role="主任", full_name="张桂英"))
     index = client.get(reverse("admin:index")).content.decode()
     assert "<strong>张桂英</strong>" in index
-    assert "css/admin.css" in index  # where "#user-tools { text-transform: none; }" lives (CSP: no inline styles)
+    assert (
+        "css/admin.css" in index
+    )  # where "#user-tools { text-transform: none; }" lives (CSP: no inline styles)
     assert "最近操作" in index and "最近动作" not in index
     households = client.get(reverse("admin:committee_household_changelist")).content.decode()
     assert "户列表" in households and "来修改" not in households

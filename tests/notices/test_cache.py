@@ -69,7 +69,9 @@ def test_a_write_bumps_the_generation_and_is_seen_at_once(client, community):
     posting(community, title="第一条")
     with time_machine.travel(TEN, tick=False):
         board(client, community)
-        posting(community, title="第二条", publish_at=TEN - dt.timedelta(minutes=5))  # publishing bumps the board's cache version
+        posting(
+            community, title="第二条", publish_at=TEN - dt.timedelta(minutes=5)
+        )  # publishing bumps the board's cache version
         assert "第二条" in board(client, community).content.decode()
 
 

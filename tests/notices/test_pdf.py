@@ -116,7 +116,9 @@ def test_sheet_prints_every_posting_with_header_hash_and_qr_on_every_page(octobe
         ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "p")], check=True
     )
     image = Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
-    pixels = list(image.get_flattened_data()) if hasattr(image, "get_flattened_data") else list(image.getdata())
+    pixels = (
+        list(image.get_flattened_data()) if hasattr(image, "get_flattened_data") else list(image.getdata())
+    )
     dark = sum(1 for r, g, b in pixels if r + g + b < 384)
     red = sum(1 for r, g, b in pixels if r > 150 and g < 90 and b < 90)
     assert dark > len(pixels) * 0.01

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "生成演示数据：社区、居民小组、楼栋、户、居民、居委会及各角色演示账号（可重复生成相同数据）。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--communities", type=int, default=1, help="社区数（默认1，第一个为幸福社区 xingfu）")
+        parser.add_argument(
+            "--communities", type=int, default=1, help="社区数（默认1，第一个为幸福社区 xingfu）"
+        )
         parser.add_argument("--households", type=int, default=1200, help="总户数，平均分到各社区（默认1200）")
         parser.add_argument("--seed", type=int, default=1, help="随机种子（相同种子生成相同数据）")
         parser.add_argument("--if-empty", action="store_true", help="已有任何社区时什么也不做")
