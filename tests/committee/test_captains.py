@@ -110,7 +110,7 @@ def test_answered_not_upheld_objection_allows_confirmation(setting):
 
 def test_posting_twice_or_unposted_confirm_is_refused(setting):
     _community, chair, c1, c2 = setting
-    with pytest.raises(RuleViolation, match="只有公示中的提名才能确认"):
+    with pytest.raises(RuleViolation, match="当前状态为“已提名”，不能办理“确认任职”"):
         s.captain_confirm(captain=c1, actor=chair)
     s.captains_post(captains=[c1], actor=chair)
     count = Posting.objects.count()
