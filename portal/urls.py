@@ -16,6 +16,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("lang/<str:code>/", switch_language, name="switch_language"),
+    # Each domain app's public pages, under /c/<slug>/ like the board's (elections/…, opinions/…).
+    path("", include("elections.urls")),
+    path("", include("affairs.urls")),
+    path("", include("assistance.urls")),
     path("", include("notices.urls")),
 ]
 # Chinese error pages in the portal's look (inside the admin's frame for staff on admin pages).

@@ -13,8 +13,9 @@ from committee.demo import board
 from committee.demo.accounts import _seed_users
 from committee.demo.people import _Gen
 from committee.demo.registry import STREET_OFFICE, _community_names, _seed_community
+from core import seeding
 from core.dates import month_bounds, previous_month
-from core.models import Community, StreetOffice
+from core.models import Community, StreetOffice, User
 from notices.disclosure import disclosure_generate
 
 
@@ -64,6 +65,14 @@ def seed(
         with transaction.atomic():
             n = board.seed_postings(community=result.communities[0], rng=rng, today=today)
         say(f"{result.communities[0].name}: {n} 条公开事项")
+        # The domain apps' own demo records (elections, meetings, cases), through core.seeding.
+        seeding.run_all(
+            community=result.communities[0],
+            today=today,
+            seed=seed,
+            users={u.username: u for u in User.objects.filter(is_staff=True)},
+            say=say,
+        )
         # Last month's sheet, final, as the task on the 1st would have made it: the chair can print
         # it at once, and the work desk does not open on a missing sheet.
         last_month = previous_month(today)
