@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from core import periodic
+
 LOCAL_TZ = "Asia/Shanghai"
 
 # name -> (task, schedule kind, schedule, description)
@@ -54,7 +56,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for name, (task, kind, spec, description) in SCHEDULES.items():
+        # The board's own schedules, then those the apps above it registered (core.periodic).
+        for name, (task, kind, spec, description) in {**SCHEDULES, **periodic.SCHEDULES}.items():
             defaults = {
                 "task": task,
                 "enabled": True,
