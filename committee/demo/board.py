@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from committee.models import BuildingCaptain, Resident
+from core.dates import previous_month
 from core.idnumbers import mask_name
 from core.models import Community
 
@@ -28,10 +29,11 @@ def _at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
 
 
 def _month_start(day: dt.date, back: int) -> dt.date:
-    y, m = day.year, day.month - back
-    while m < 1:
-        y, m = y - 1, m + 12
-    return dt.date(y, m, 1)
+    """The first day of the month ``back`` months before ``day``'s (0: ``day``'s own)."""
+    month = day.replace(day=1)
+    for _ in range(back):
+        month = previous_month(month)
+    return month
 
 
 def _money(value: Decimal) -> str:
