@@ -174,13 +174,22 @@ _RESIDENT_EDITABLE = {
 
 @transaction.atomic
 def resident_update(*, resident: Resident, actor: User | None, **changes) -> Resident:
-    """Change a resident's registration. Moving to a household of another community is refused."""
+    """Change a resident's registration. Moving to a household of another community is refused.
+
+    A move-out or death date entered here ends the resident's open offices that day, the same as
+    :func:`resident_move_out` (the admin's form has both dates)."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     check_scope(actor, resident.community_id)
     household = changes.get("household")
     if household is not None and household.community_id != resident.community_id:
         raise RuleViolation({"household": [_("不能把居民转入其他社区的户；请在新社区重新登记。")]})
-    return _apply(resident, changes, _RESIDENT_EDITABLE, actor=actor, reason=_("修改居民信息"))
+    was_current = resident.is_current
+    _apply(resident, changes, _RESIDENT_EDITABLE, actor=actor, reason=_("修改居民信息"))
+    if was_current and not resident.is_current:
+        left_on = min(d for d in (resident.moved_out_on, resident.deceased_on) if d is not None)
+        reason = _("随迁出离任") if resident.moved_out_on else _("随去世离任")
+        _end_offices(resident, on=left_on, actor=actor, reason=reason)
+    return resident
 
 
 @transaction.atomic
@@ -196,7 +205,12 @@ def resident_move_out(*, resident: Resident, on: dt.date, actor: User | None, no
     if note:
         resident.notes = (resident.notes + "\n" + note).strip()
     save_governed(resident, actor=actor, reason=_("迁出"))
-    reason = _("随迁出离任")
+    _end_offices(resident, on=on, actor=actor, reason=_("随迁出离任"))
+    return resident
+
+
+def _end_offices(resident: Resident, *, on: dt.date, actor: User | None, reason: str) -> None:
+    """A resident who leaves the community leaves every office in it the same day (DOMAIN.md)."""
     for model in (CommitteeSeat, Representative, SupervisionMember):
         for office in model.objects.filter(resident=resident, ended_on__isnull=True):
             office.ended_on = on
@@ -208,7 +222,6 @@ def resident_move_out(*, resident: Resident, on: dt.date, actor: User | None, no
         CAPTAIN_FLOW.apply(captain, step, actor=actor, note=str(reason))
         captain.decision_note = (captain.decision_note + "\n" + str(reason)).strip()
         save_governed(captain, actor=actor, reason=reason, validate=False)
-    return resident
 
 
 def _lock_pair(*residents: Resident) -> None:

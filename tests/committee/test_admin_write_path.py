@@ -424,3 +424,21 @@ def test_office_delete_goes_through_the_service(chair_client, chair, community):
     assert r.status_code == 302
     gone = cm.CommitteeSeat.history.filter(id=seat.pk, history_type="-").get()
     assert gone.history_user == chair and gone.history_change_reason == "删除任职记录"
+
+
+def test_move_out_date_typed_in_the_resident_form_ends_the_residents_offices(chair_client, chair, household):
+    term = f.CommitteeTermFactory(community=household.community)
+    seat = f.CommitteeSeatFactory(term=term, resident=f.ResidentFactory(household=household))
+    resident = seat.resident
+    data = _resident_post(
+        household,
+        id_number=resident.id_number,
+        name=resident.name,
+        relation_to_head=resident.relation_to_head,
+        moved_out_on="2026-11-30",
+    )
+    r = chair_client.post(_url(cm.Resident, "change", resident.pk), data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    seat.refresh_from_db()
+    assert str(seat.ended_on) == "2026-11-30"
+    _saved_by(seat, chair, "随迁出离任")
