@@ -12,7 +12,9 @@ An admin that mixes in :class:`ServiceSaveMixin` implements hooks instead of let
 Forms only shape input; the rule is the service's. A :class:`~core.errors.RuleViolation` raised by
 any hook rolls back everything the submission wrote (a savepoint around the whole save) and the
 page is shown again with the user's input and the reason on the form: under the field the service
-named, or at the top. Warnings a hook gives (:meth:`ServiceSaveMixin.warn`) are shown only once the
+named, or at the top. Inline rows of every inline are saved in three rounds (deletions, changes,
+additions), so ending an office in one inline and filling it in another is judged on the result.
+Warnings a hook gives (:meth:`ServiceSaveMixin.warn`) are shown only once the
 whole submission is saved.
 """
 
@@ -90,20 +92,41 @@ class ServiceSaveMixin:
             obj._state.adding = False
             obj.refresh_from_db()
 
+    _PHASES = ("delete", "change", "add")
+
+    def save_related(self, request, form, formsets, change):
+        # Rows of every inline in three rounds: deletions, then changes (an office ended), then
+        # additions, so a submission that ends one office and fills it in another inline is judged
+        # on the result, not on the order of the inlines on the page.
+        form.save_m2m()
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for phase in self._PHASES:
+            for formset in formsets:
+                self._save_rows(request, form, formset, phase)
+
     def save_formset(self, request, form, formset: BaseInlineFormSet, change):
         # The admin's change message reads these three lists.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for phase in self._PHASES:
+            self._save_rows(request, form, formset, phase)
+
+    def _save_rows(self, request, form, formset: BaseInlineFormSet, phase: str) -> None:
         parent = form.instance
-        for row in formset.deleted_forms:
-            if row.instance.pk:
-                with self._row_context(row.instance):
-                    self.service_delete_inline(request, parent, row.instance)
-                formset.deleted_objects.append(row.instance)
+        if phase == "delete":
+            for row in formset.deleted_forms:
+                if row.instance.pk:
+                    with self._row_context(row.instance):
+                        self.service_delete_inline(request, parent, row.instance)
+                    formset.deleted_objects.append(row.instance)
+            return
         for row in formset.forms:
             if row in formset.deleted_forms or not row.has_changed():
                 continue
             # The row's form has already put its values on row.instance (ModelForm validation).
             is_change = row.instance.pk is not None
+            if is_change != (phase == "change"):
+                continue
             setattr(row.instance, formset.fk.name, parent)
             with self._row_context(row.instance):
                 saved = self.service_save_inline(request, parent, row.instance, row, is_change)

@@ -442,3 +442,35 @@ def test_move_out_date_typed_in_the_resident_form_ends_the_residents_offices(cha
     seat.refresh_from_db()
     assert str(seat.ended_on) == "2026-11-30"
     _saved_by(seat, chair, "随迁出离任")
+
+
+def test_one_submit_may_end_a_supervisor_and_seat_their_sibling(chair_client, chair, community):
+    """Rows are saved deletions first, then changes, then additions, across the inlines: the seat
+    row comes first on the page but is judged after the supervisor's end date is saved."""
+    term = f.CommitteeTermFactory(community=community)
+    supervisor = f.ResidentFactory(household=f.HouseholdFactory(community=community))
+    sibling = f.ResidentFactory(household=f.HouseholdFactory(community=community))
+    cm.Kinship.objects.create(person=sibling, relative=supervisor, kind=cm.Kinship.Kind.SIBLING)
+    member = cm.SupervisionMember.objects.create(term=term, resident=supervisor, role="member")
+    data = _term_post(
+        community,
+        number=term.number,
+        starts_on=f"{term.starts_on:%Y-%m-%d}",
+        ends_on=f"{term.ends_on:%Y-%m-%d}",
+        **_mgmt("seats", total=1),
+        **{"seats-0-role": "member", "seats-0-resident": sibling.pk},
+        **_mgmt("supervisors", total=1, initial=1),
+        **{
+            "supervisors-0-id": member.pk,
+            "supervisors-0-term": term.pk,
+            "supervisors-0-role": "member",
+            "supervisors-0-resident": supervisor.pk,
+            "supervisors-0-ended_on": f"{term.starts_on:%Y-%m-%d}",
+        },
+    )
+    r = chair_client.post(_url(cm.CommitteeTerm, "change", term.pk), data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    member.refresh_from_db()
+    assert member.ended_on == term.starts_on
+    _saved_by(member, chair, "修改居务监督委员")
+    _saved_by(cm.CommitteeSeat.objects.get(resident=sibling), chair, "增加居委会成员")
