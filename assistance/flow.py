@@ -12,8 +12,8 @@ not happen yet, and the admin shows exactly the steps the state allows.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from assistance.models import Case, CaseRules
 from core.workflow import Transition, Workflow
@@ -40,7 +40,7 @@ REJECTABLE = [s for s in OPEN_STATES if s not in (S.POSTED, S.REPORTED)]
 def _has_members(case: Case, step) -> str | None:
     if case.pk and case.members.exists():
         return None
-    return _("申请尚未申报家庭成员及收入，不能入户调查。")
+    return gettext("申请尚未申报家庭成员及收入，不能入户调查。")
 
 
 def _enough_scores(case: Case, step) -> str | None:
@@ -48,15 +48,18 @@ def _enough_scores(case: Case, step) -> str | None:
     n = case.scores.count()
     if n >= rules.min_scorers:
         return None
-    return _("民意测评至少需要%(need)d名居民代表评分，目前%(n)d名。") % {"need": rules.min_scorers, "n": n}
+    return gettext("民意测评至少需要%(need)d名居民代表评分，目前%(n)d名。") % {
+        "need": rules.min_scorers,
+        "n": n,
+    }
 
 
 def _window_over(case: Case, step) -> str | None:
     if case.posting_ends_at is None:
-        return _("该申请没有公示记录，不能上报。")
+        return gettext("该申请没有公示记录，不能上报。")
     if step.at >= case.posting_ends_at:
         return None
-    return _("公示期至%(end)s，期满后才能上报街道。") % {
+    return gettext("公示期至%(end)s，期满后才能上报街道。") % {
         "end": case.posting_ends_at.astimezone().strftime("%Y-%m-%d %H:%M")
     }
 
@@ -69,9 +72,9 @@ def _objections_settled(case: Case, step) -> str | None:
     objections = Objection.objects.filter(posting_id=case.posting_id)
     pending = objections.filter(status=Objection.Status.PENDING).count()
     if pending:
-        return _("公示期间收到的%(n)d件异议尚未答复，答复后才能上报。") % {"n": pending}
+        return gettext("公示期间收到的%(n)d件异议尚未答复，答复后才能上报。") % {"n": pending}
     if objections.filter(upheld=True).exists():
-        return _("公示期间有异议经核实成立，不能上报；请重新调查或不予认定。")
+        return gettext("公示期间有异议经核实成立，不能上报；请重新调查或不予认定。")
     return None
 
 
@@ -80,10 +83,10 @@ CASE_FLOW = Workflow(
     states=S,
     field="state",
     transitions=[
-        Transition("apply", _l("经居民组长提出申请"), sources=[S.APPLIED], permission=CHANGE),
+        Transition("apply", _("经居民组长提出申请"), sources=[S.APPLIED], permission=CHANGE),
         Transition(
             "visit",
-            _l("入户调查"),
+            _("入户调查"),
             sources=[S.APPLIED],
             target=S.VISITED,
             permission=CHANGE,
@@ -91,98 +94,79 @@ CASE_FLOW = Workflow(
         ),
         Transition(
             "investigate",
-            _l("组长会同居民代表调查核实"),
+            _("组长会同居民代表调查核实"),
             sources=[S.VISITED],
             target=S.INVESTIGATED,
             permission=CHANGE,
         ),
         Transition(
             "applicant_agree",
-            _l("申请人确认调查结果"),
+            _("申请人确认调查结果"),
             sources=[S.INVESTIGATED],
             target=S.CHECKED,
             permission=CHANGE,
         ),
         Transition(
             "applicant_dispute",
-            _l("申请人对调查结果有异议"),
+            _("申请人对调查结果有异议"),
             sources=[S.INVESTIGATED],
             target=S.DISPUTED,
             permission=CHANGE,
         ),
         Transition(
             "cross_investigate",
-            _l("交叉调查（另一小组）"),
+            _("交叉调查（另一小组）"),
             sources=[S.CHECKED, S.DISPUTED],
             target=S.CROSS_INVESTIGATED,
             permission=CHANGE,
         ),
         Transition(
             "compare",
-            _l("比对两次调查"),
+            _("比对两次调查"),
             sources=[S.CROSS_INVESTIGATED],
             target=S.COMPARED,
             permission=CHANGE,
         ),
         Transition(
             "surprise_visit",
-            _l("记录明察暗访"),
+            _("记录明察暗访"),
             sources=[S.CHECKED, S.COMPARED, S.REVIEWED],
             permission=CHANGE,
         ),
         Transition(
-            "review", _l("居委会评议"), sources=[S.CHECKED, S.COMPARED], target=S.REVIEWED, permission=CHANGE
+            "review", _("居委会评议"), sources=[S.CHECKED, S.COMPARED], target=S.REVIEWED, permission=CHANGE
         ),
-        Transition("score", _l("录入居民代表评分"), sources=[S.REVIEWED], permission=CHANGE),
+        Transition("score", _("录入居民代表评分"), sources=[S.REVIEWED], permission=CHANGE),
         Transition(
             "close_scoring",
-            _l("民意测评结束"),
+            _("民意测评结束"),
             sources=[S.REVIEWED],
             target=S.SCORED,
             permission=CHANGE,
             checks=[_enough_scores],
         ),
         Transition(
-            "scoring_failed", _l("民意测评未通过"), sources=[S.REVIEWED], target=S.REJECTED, permission=CHANGE
+            "scoring_failed", _("民意测评未通过"), sources=[S.REVIEWED], target=S.REJECTED, permission=CHANGE
         ),
-        Transition("post", _l("张榜公示"), sources=[S.SCORED], target=S.POSTED, permission=CHANGE),
+        Transition("post", _("张榜公示"), sources=[S.SCORED], target=S.POSTED, permission=CHANGE),
         # The board's hand-off (actor None): the posting was withdrawn before its window ran out.
-        Transition("posting_withdrawn", _l("公示撤回，退回待公示"), sources=[S.POSTED], target=S.SCORED),
-        Transition("posting_closed", _l("公示期满"), sources=[S.POSTED]),
+        Transition("posting_withdrawn", _("公示撤回，退回待公示"), sources=[S.POSTED], target=S.SCORED),
+        Transition("posting_closed", _("公示期满"), sources=[S.POSTED]),
         Transition(
             "report",
-            _l("上报街道"),
+            _("上报街道"),
             sources=[S.POSTED],
             target=S.REPORTED,
             permission=CHANGE,
             checks=[_window_over, _objections_settled],
         ),
         Transition(
-            "street_accept", _l("街道审批通过"), sources=[S.REPORTED], target=S.APPROVED, permission=CHANGE
+            "street_accept", _("街道审批通过"), sources=[S.REPORTED], target=S.APPROVED, permission=CHANGE
         ),
         Transition(
-            "street_return", _l("街道退回"), sources=[S.REPORTED], target=S.RETURNED, permission=CHANGE
+            "street_return", _("街道退回"), sources=[S.REPORTED], target=S.RETURNED, permission=CHANGE
         ),
-        Transition("reject", _l("不予认定"), sources=REJECTABLE, target=S.REJECTED, permission=CHANGE),
-        Transition("end", _l("停止救助"), sources=[S.APPROVED], target=S.ENDED, permission=CHANGE),
+        Transition("reject", _("不予认定"), sources=REJECTABLE, target=S.REJECTED, permission=CHANGE),
+        Transition("end", _("停止救助"), sources=[S.APPROVED], target=S.ENDED, permission=CHANGE),
     ],
 )
-
-# Steps that need a form (the admin's step page); the others are taken by a batch action or the board.
-FORM_STEPS = [
-    "visit",
-    "investigate",
-    "applicant_agree",
-    "applicant_dispute",
-    "cross_investigate",
-    "compare",
-    "surprise_visit",
-    "review",
-    "score",
-    "close_scoring",
-    "report",
-    "street_accept",
-    "street_return",
-    "reject",
-    "end",
-]

@@ -48,16 +48,3 @@ def visible_cases(user, queryset: QuerySet, path: str = "") -> QuerySet:
     if roles.CASE_OFFICER in held:
         return queryset.filter(Q(**{f"{prefix}officer": user}))
     return queryset.none()
-
-
-def case_subject_check(user, subject) -> bool:
-    """For ``core.privacy``: a 专管员 sees a resident's full ID and phone only on their own cases."""
-    from assistance.models import Case, CaseMember
-
-    resident_id = getattr(subject, "pk", None)
-    if resident_id is None or subject.__class__.__name__ != "Resident":
-        return True
-    return (
-        CaseMember.objects.filter(resident_id=resident_id, case__officer=user).exists()
-        or Case.objects.filter(household_id=subject.household_id, officer=user).exists()
-    )

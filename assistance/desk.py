@@ -1,0 +1,103 @@
+"""The case officer's work on the staff work desk (core.desk): flagged cases first, then overdue
+steps, postings ready to report, recertifications; reading roles follow the flags."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Exists, Min, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assistance.flow import OPEN_STATES
+from assistance.models import Case, CaseFlag
+from assistance.privacy import may_read_cases, visible_cases
+from core import desk, roles
+
+
+def _url(**params) -> str:
+    return f"{reverse('admin:assistance_case_changelist')}?{urlencode(params)}"
+
+
+@desk.provider
+def cases_to_handle(user, communities, at):
+    if not may_read_cases(user):
+        return []
+    cases = visible_cases(user, Case.objects.filter(community__in=communities))
+    open_cases = cases.filter(state__in=OPEN_STATES)
+    today = timezone.localdate(at)
+    flagged = open_cases.filter(Exists(CaseFlag.objects.filter(case=OuterRef("pk"))))
+    acting = user.is_superuser or user.has_perm("assistance.change_case")
+    todos = []
+    n = flagged.count()
+    if n:
+        todos.append(
+            desk.Todo(
+                _("有自动核查提示的在办救助申请"),
+                n,
+                _url(flags="any", open="yes"),
+                desk.Level.TODAY if acting else desk.Level.FOLLOW,
+                flagged.aggregate(d=Min("step_due_on"))["d"],
+                _("逐条核实提示的原因（近亲属申请单独登记）"),
+                group="assistance",
+            )
+        )
+    if not acting:
+        return todos
+    overdue = open_cases.filter(step_due_on__lt=today)
+    if n := overdue.count():
+        todos.append(
+            desk.Todo(
+                _("超过办理期限的救助申请"),
+                n,
+                _url(open="yes"),
+                desk.Level.OVERDUE,
+                overdue.aggregate(d=Min("step_due_on"))["d"],
+                _("按列表中的环节和期限办理"),
+                group="assistance",
+            )
+        )
+    ripe = open_cases.filter(state=Case.State.POSTED, posting_ends_at__lte=at)
+    if n := ripe.count():
+        todos.append(
+            desk.Todo(
+                _("公示期满、待上报街道的救助申请"),
+                n,
+                _url(state__exact=Case.State.POSTED),
+                desk.Level.TODAY,
+                None,
+                _("异议均已答复即可上报"),
+                group="assistance",
+            )
+        )
+    recert = open_cases.filter(kind=Case.Kind.RECERTIFICATION)
+    if n := recert.count():
+        todos.append(
+            desk.Todo(
+                _("待复核的救助对象"),
+                n,
+                _url(kind__exact=Case.Kind.RECERTIFICATION, open="yes"),
+                desk.Level.TODAY,
+                recert.aggregate(d=Min("step_due_on"))["d"],
+                _("按期入户调查，核实家庭收入"),
+                group="assistance",
+            )
+        )
+    rest = open_cases.exclude(pk__in=flagged.values("pk")).exclude(step_due_on__lt=today)
+    if n := rest.count():
+        todos.append(
+            desk.Todo(
+                _("在办救助申请"),
+                n,
+                _url(open="yes"),
+                desk.Level.OPEN,
+                rest.aggregate(d=Min("step_due_on"))["d"],
+                _("列表按核查提示和办理期限排序"),
+                group="assistance",
+            )
+        )
+    return todos
+
+
+__all__ = ["cases_to_handle", "roles"]
