@@ -34,6 +34,7 @@ class MemberInline(CommunityScopedTabularInline):
     extra = 3
     min_num = 1
     verbose_name = _("申报家庭成员及月收入")
+    verbose_name_plural = _("申报家庭成员及月收入")
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
@@ -52,6 +53,7 @@ class AssetInline(MemberInline):
     extra = 1
     min_num = 0
     verbose_name = _("申报家庭资产")
+    verbose_name_plural = _("申报家庭资产")
 
 
 class FlagFilter(admin.SimpleListFilter):
@@ -108,7 +110,7 @@ class CaseAdmin(CasePrivateAdmin):
     form = CaseForm
     inlines = [MemberInline, AssetInline]
     list_display = [
-        "__str__",
+        "household_number",
         "applicant",
         "programme",
         "kind",
@@ -117,6 +119,7 @@ class CaseAdmin(CasePrivateAdmin):
         "flag_list",
         "officer",
     ]
+    list_display_links = ["household_number", "applicant"]
     list_select_related = ["household", "applicant", "programme", "officer"]
     list_filter = [FlagFilter, OpenFilter, "state", "programme__kind", "kind", "community"]
     search_fields = ["household__number", "applicant__name"]
@@ -139,8 +142,12 @@ class CaseAdmin(CasePrivateAdmin):
             super()
             .get_queryset(request)
             .annotate(_flagged=Exists(flags), _nflags=Count("flags", distinct=True))
-            .order_by("-_flagged", "step_due_on", "-pk")
         )
+
+    def get_ordering(self, request):
+        # Flagged cases first, then the nearest deadline (the annotations of get_queryset).
+        flags = CaseFlag.objects.filter(case=OuterRef("pk"))
+        return [Exists(flags).desc(), "step_due_on", "-pk"]
 
     def get_fields(self, request, obj=None):
         fields = [
@@ -190,6 +197,13 @@ class CaseAdmin(CasePrivateAdmin):
     # -- privacy: every view of a case is logged -------------------------------------------------
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Nothing on the page is edited: the steps are the buttons of "可办理事项".
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
         if request.method == "GET":
             case = self.get_object(request, object_id)
             if case is not None:
@@ -238,6 +252,11 @@ class CaseAdmin(CasePrivateAdmin):
     def get_urls(self):
         return [
             path(
+                "figures/",
+                self.admin_site.admin_view(lambda request: figures_view(self, request)),
+                name="assistance_case_figures",
+            ),
+            path(
                 "<path:object_id>/step/<str:step>/",
                 self.admin_site.admin_view(self.step_view),
                 name="assistance_case_step",
@@ -284,6 +303,10 @@ class CaseAdmin(CasePrivateAdmin):
         return TemplateResponse(request, "admin/assistance/case/step.html", context)
 
     # -- display ---------------------------------------------------------------------------------
+
+    @admin.display(description=_("申请户"), ordering="household__number")
+    def household_number(self, obj):
+        return obj.household.number
 
     @admin.display(description=_("自动核查提示"), ordering="_nflags")
     def flag_list(self, obj):
@@ -446,3 +469,29 @@ class CaseAdmin(CasePrivateAdmin):
                 "end": timezone.localtime(posting.expire_at).strftime("%Y-%m-%d %H:%M"),
             },
         )
+
+
+def figures_view(model_admin: CaseAdmin, request):
+    """统计: applications, approved, rejected, returned per month of a year, average days per step."""
+    from assistance.figures import figures
+
+    if not model_admin.has_view_permission(request):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except (TypeError, ValueError):
+        year = today.year
+    if not 2000 <= year <= 2100:
+        year = today.year
+    data = figures(cases=model_admin.get_queryset(request), year=year)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": gettext("救助审核统计（%(year)d年）") % {"year": year},
+        "figures": data,
+        "years": list(range(today.year - 4, today.year + 1)),
+    }
+    return TemplateResponse(request, "admin/assistance/case/figures.html", context)

@@ -43,12 +43,19 @@ def household_size(case: Case) -> int:
     return len(case.members.all())
 
 
+def short_programme(case: Case) -> str:
+    """The name residents use (低保, 困难户, 临时救助): the public table must fit a phone."""
+    from assistance.models import Programme
+
+    return str({Programme.Kind.MINIMUM_LIVING: _("低保")}.get(case.programme.kind, case.programme))
+
+
 def public_rows(cases: Iterable[Case]) -> list[PublicRow]:
     return [
         PublicRow(
             name=mask_name(c.applicant.name),
             household_size=household_size(c),
-            programme=str(c.programme),
+            programme=short_programme(c),
             amount=f"{c.monthly_amount:.2f}",
         )
         for c in cases
@@ -57,7 +64,7 @@ def public_rows(cases: Iterable[Case]) -> list[PublicRow]:
 
 def public_table_html(rows: list[PublicRow]) -> str:
     head = format_html_join(
-        "", "<th>{}</th>", ((h,) for h in (_("申请人"), _("家庭人口"), _("救助类别"), _("救助金额（元/月）")))
+        "", "<th>{}</th>", ((h,) for h in (_("申请人"), _("家庭人口"), _("类别"), _("金额（元/月）")))
     )
     body = format_html_join(
         "",

@@ -155,3 +155,41 @@ def test_a_street_office_user_sees_the_flags_of_all_its_communities(client, worl
     response = client.get(reverse("admin:assistance_caseflag_changelist"))
     assert {flag.case_id for flag in response.context["cl"].result_list} == {a.pk}
     assert chair
+
+
+def test_the_figures_page_counts_per_month_and_step(client, world, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from assistance import services as s
+    from assistance.figures import figures
+    from notices.tasks import process_window_boundaries
+
+    start = timezone.now() - dt.timedelta(days=20)
+    returned, refused = world.apply(at=start, applied_on=timezone.localdate(start)), world.apply()
+    world.to_scored(returned, at=start)
+    s.cases_post(cases=[returned], actor=world.officer, at=start)
+    with django_capture_on_commit_callbacks(execute=True):
+        process_window_boundaries(at=start + dt.timedelta(days=8))
+    s.case_report(case=returned, actor=world.officer, at=start + dt.timedelta(days=8))
+    s.case_street_decision(
+        case=returned, accepted=False, note="材料不全", actor=world.officer, at=start + dt.timedelta(days=9)
+    )
+    s.case_reject(case=refused, note="收入超过标准", actor=world.officer)
+    data = figures(cases=Case.objects.all(), year=timezone.localdate().year)
+    assert (data.total.applications, data.total.returned, data.total.rejected, data.total.approved) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    assert data.total.returned_share == "100.0%"
+    visit = next(x for x in data.step_days if x[0] == "入户调查")
+    assert visit[2] == 1
+    client.force_login(world.chair)
+    page = client.get(reverse("admin:assistance_case_figures"), {"year": "abc"})
+    assert page.status_code == 200 and "各环节平均用时" in page.content.decode()
+    member = f.staff_user(communities=[world.community], role="委员")
+    client.force_login(member)
+    assert client.get(reverse("admin:assistance_case_figures")).status_code == 403
