@@ -247,6 +247,10 @@ class CaseAdmin(CasePrivateAdmin):
         form.instance.community_id = case.community_id
         form.instance._state.adding = False
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The members were saved by the service, not by the formsets.
+        return [{"added": {}}] if add else []
+
     # -- the steps -------------------------------------------------------------------------------
 
     def get_urls(self):

@@ -193,3 +193,73 @@ def test_the_figures_page_counts_per_month_and_step(client, world, django_captur
     member = f.staff_user(communities=[world.community], role="委员")
     client.force_login(member)
     assert client.get(reverse("admin:assistance_case_figures")).status_code == 403
+
+
+def _add_form(world, household, people, **overrides):
+    data = {
+        "household": household.pk,
+        "programme": world.dibao.pk,
+        "applicant": people[0].pk,
+        "via_leader": world.leaders[0].pk,
+        "officer": world.officer.pk,
+        "applied_on": "2026-11-20",
+        "reason": "失业",
+        "monthly_amount": "500",
+        "members-TOTAL_FORMS": str(len(people)),
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "1000",
+        "assets-TOTAL_FORMS": "0",
+        "assets-INITIAL_FORMS": "0",
+        "assets-MIN_NUM_FORMS": "0",
+        "assets-MAX_NUM_FORMS": "1000",
+    }
+    for i, p in enumerate(people):
+        data[f"members-{i}-resident"] = p.pk
+        data[f"members-{i}-monthly_income"] = "300"
+        data[f"members-{i}-income_source"] = "零工"
+    data.update(overrides)
+    return data
+
+
+def test_the_application_is_registered_from_the_admin_through_the_service(client, world):
+    household, people = world.household()
+    client.force_login(world.officer)
+    url = reverse("admin:assistance_case_add")
+    assert client.get(url).status_code == 200
+    response = client.post(url, _add_form(world, household, people))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get(household=household)
+    assert case.members.count() == 3 and case.state == S.APPLIED
+    assert TransitionLog.objects.filter(
+        workflow="assistance_case", transition="apply", object_id=case.pk
+    ).exists()
+
+
+def test_a_negative_income_typed_in_the_admin_is_refused_with_nothing_written(client, world):
+    household, people = world.household()
+    client.force_login(world.officer)
+    response = client.post(
+        reverse("admin:assistance_case_add"),
+        _add_form(world, household, people, **{"members-1-monthly_income": "-100"}),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "不能为负数" in response.content.decode() or "大于或等于0" in response.content.decode()
+    assert not Case.objects.filter(household=household).exists()
+
+
+def test_after_the_window_the_names_leave_the_public_site(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from assistance import services as s
+
+    case = world.to_scored(world.apply())
+    start = timezone.now() - dt.timedelta(days=10)
+    posting = s.cases_post(cases=[case], actor=world.officer, at=start)
+    url = f"/c/{world.community.slug}/notices/{posting.pk}/"
+    assert client.get(url).status_code == 404  # 10 days later: the 7-day window is over
+    archive = client.get(f"/c/{world.community.slug}/").content.decode()
+    assert "张*明" not in archive
