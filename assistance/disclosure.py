@@ -28,20 +28,40 @@ def hardship_section(ctx) -> dict:
         listed = by_posting.get(pk)
         if not listed:
             # A hardship posting written by hand (no cases behind it): its title and window only.
-            rows.append([p["title"], "-", "-", "-", p["window"]])
+            rows.append([p["title"], "-", "-", "-", p["window"], _objections(p["objections"])])
             continue
         for r in public_rows(listed):
-            rows.append([r.name, str(r.household_size), r.programme, r.amount, p["window"]])
+            rows.append(
+                [
+                    r.name,
+                    str(r.household_size),
+                    r.programme,
+                    r.amount,
+                    p["window"],
+                    _objections(p["objections"]),
+                ]
+            )
     return {
         "columns": [
-            gettext("申请人"),
+            gettext("申请人（或公示事项）"),
             gettext("家庭人口"),
             gettext("救助类别"),
             gettext("救助金额（元/月）"),
             gettext("公示期"),
+            gettext("异议"),
         ],
         "rows": rows,
         "note": gettext(
             "依法保护个人信息：申请人姓名已作脱敏处理，不公开身份证号、住址及收入明细，详情请到居委会查询。"
         ),
     }
+
+
+def _objections(value) -> str:
+    """Objection counts of the posting, never who (as the board's own sections print them)."""
+    if value is None:
+        return gettext("不适用")
+    filed, answered = value
+    if not filed:
+        return gettext("无")
+    return gettext("%(filed)d件，已答复%(answered)d件") % {"filed": filed, "answered": answered}
