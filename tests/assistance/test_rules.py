@@ -212,3 +212,49 @@ def test_a_member_who_moved_out_flags_the_case(world):
     assert any(
         x.code == CaseFlag.Code.REGISTRY_CHANGED and "已于2026-06-01迁出" in x.message for x in findings
     )
+
+
+def test_the_set_based_relative_check_agrees_with_close_relative_ids(world):
+    """The bulk check mirrors committee.selectors.close_relative_ids (kinship either way, family of
+    the same household), so the register holds exactly the households that function names."""
+    from committee.selectors import close_relative_ids
+
+    member = f.ResidentFactory(
+        household=f.HouseholdFactory(community=world.community, group=world.groups[1]), name="孙委员"
+    )
+    f.CommitteeSeatFactory(term=world.term, resident=member)
+    # Her mother lives with her; her brother lives in another household; a neighbour is no kin.
+    mother = f.ResidentFactory(
+        household=member.household, relation_to_head=cm.Resident.Relation.PARENT, name="孙母"
+    )
+    brother_home, brother_people = world.household()
+    cm.Kinship.objects.create(
+        community=world.community, person=brother_people[0], relative=member, kind=cm.Kinship.Kind.SIBLING
+    )
+    stranger_home, _people = world.household()
+    kin = close_relative_ids(member) | {member.pk}
+    assert mother.pk in kin and brother_people[0].pk in kin
+    cases = {}
+    for home in (member.household, brother_home, stranger_home):
+        people = [r for r in home.residents.all()]
+        cases[home.pk] = s.case_apply(
+            household=home,
+            programme=world.dibao,
+            applicant=people[0],
+            via_leader=home.group.leader,
+            officer=world.officer,
+            reason="困难",
+            members=[{"resident": r, "monthly_income": 0} for r in people],
+            actor=world.officer,
+        )
+    flagged = {
+        x.case_id
+        for x in cross_check([c.pk for c in cases.values()])
+        if x.code == CaseFlag.Code.STAFF_RELATIVE
+    }
+    expected = {
+        c.pk
+        for h, c in cases.items()
+        if set(cm.Resident.objects.filter(household_id=h).values_list("pk", flat=True)) & kin
+    }
+    assert flagged == expected == {cases[member.household_id].pk, cases[brother_home.pk].pk}
