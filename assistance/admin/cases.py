@@ -277,6 +277,8 @@ class CaseAdmin(CasePrivateAdmin):
 
             raise PermissionDenied
         change_url = reverse("admin:assistance_case_change", args=[case.pk])
+        if request.method == "GET":
+            CaseView.objects.create(case=case, user=request.user, at=timezone.now())  # shows the flags
         reasons = CASE_FLOW.reasons(case, step, actor=request.user)
         form_class = STEP_FORMS[step]
         if request.method == "POST" and not reasons:
