@@ -103,3 +103,17 @@ def test_the_monthly_sheet_lists_the_batch_masked(world):
 def test_the_schedules_are_registered():
     names = {task for task, *_rest in periodic.SCHEDULES.values()}
     assert {"assistance.tasks.open_recertifications", "assistance.tasks.recheck_cases"} <= names
+
+
+def test_setup_periodic_tasks_writes_the_assistance_schedules():
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_periodic_tasks", verbosity=0)
+    call_command("setup_periodic_tasks", verbosity=0)  # twice: still one row each
+    tasks = PeriodicTask.objects.filter(task__startswith="assistance.tasks.")
+    assert sorted(tasks.values_list("task", flat=True)) == [
+        "assistance.tasks.open_recertifications",
+        "assistance.tasks.recheck_cases",
+    ]
+    assert all(t.crontab is not None and t.enabled for t in tasks)
