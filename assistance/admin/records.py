@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assistance.admin.base import CasePrivateAdmin
 from assistance.models import CaseFlag, CaseRules, CaseView, Programme, ProgrammeStandard
-from core.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, ScopedHistoryAdmin
+from core.admin_base import CommunityScopedTabularInline, ScopedHistoryAdmin
 
 
 class StandardInline(CommunityScopedTabularInline):
@@ -91,6 +91,3 @@ class CaseViewAdmin(ReadOnlyMixin, CasePrivateAdmin):
     list_select_related = ["user", "case__household", "case__programme"]
     list_filter = ["case__community"]
     date_hierarchy = "at"
-
-
-__all__ = ["CaseFlagAdmin", "CaseRulesAdmin", "CaseViewAdmin", "CommunityScopedAdmin", "ProgrammeAdmin"]
