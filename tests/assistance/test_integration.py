@@ -50,7 +50,7 @@ def test_recertification_opens_once_and_reaches_the_desk(world, django_capture_o
     # Renewing its own benefit is not "a household already receiving".
     assert not renewal.flags.filter(code=CaseFlag.Code.ALREADY_RECEIVING).exists()
     labels = [str(t.label) for t in desk.todos_for(world.officer)]
-    assert "待复核的救助对象" in labels
+    assert f"{renewal}：已申请" in labels
 
 
 def test_a_beneficiary_who_died_flags_the_case_overnight(world, django_capture_on_commit_callbacks):
@@ -72,11 +72,13 @@ def test_the_desk_shows_flagged_cases_first_and_reading_roles_follow(world):
     flagged = world.apply(incomes=("0",), size=1)
     world.visit(flagged)
     world.investigate(flagged, income="5000", size=1)
-    world.apply()
+    other = world.apply()
     todos = desk.todos_for(world.officer)
     mine = [t for t in todos if t.group == "assistance"]
-    assert [str(t.label) for t in mine][0] == "有自动核查提示的在办救助申请"
-    assert mine[0].count == 1 and "flags=any" in mine[0].url
+    # Each of the officer's cases with its step and deadline, the flagged one first.
+    assert [str(t.label) for t in mine] == [f"{flagged}：已调查核实", f"{other}：已申请"]
+    assert mine[0].hint == "经调查人均月收入5000.00元，高于现行标准1000.00元。"
+    assert mine[0].url.endswith(f"/{flagged.pk}/change/") and mine[1].due == other.step_due_on
     street = f.staff_user(role="街道", street_office=world.community.street_office)
     follow = [t for t in desk.todos_for(street) if t.group == "assistance"]
     assert [(str(t.label), t.level) for t in follow] == [("有自动核查提示的在办救助申请", desk.Level.FOLLOW)]
