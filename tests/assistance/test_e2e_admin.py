@@ -37,6 +37,11 @@ def test_case_officer_flow_in_the_admin(live_server, browser, tmp_path):
     )
     page = context.new_page()
 
+    page.goto(f"{live_server.url}/admin/")
+    desk = page.locator("#desk").inner_text()
+    assert f"{flagged}：已调查核实" in desk and "高于现行标准" in desk
+    _shot(page, "desk")
+
     page.goto(f"{live_server.url}/admin/assistance/case/")
     rows = page.locator("#result_list tbody tr")
     assert "1条提示" in rows.first.inner_text()  # flagged first
