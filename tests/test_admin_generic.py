@@ -252,6 +252,11 @@ BUILDERS: dict[type[models.Model], Callable[[core_models.Community], list[models
     },
 }
 
+# assistance: its admins' objects (tests/assistance/builders.py).
+from tests.assistance.builders import BUILDERS as _ASSISTANCE_BUILDERS  # noqa: E402
+
+BUILDERS.update(_ASSISTANCE_BUILDERS)
+
 
 # --- Driving the admin as a person would --------------------------------------------------------------
 
