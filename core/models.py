@@ -102,6 +102,10 @@ class User(AbstractUser):
         # The admin greets staff with this ("欢迎，张伟").
         return self.full_name or self.username
 
+    def get_full_name(self) -> str:
+        # Records of who did what (step logs, history) name the person, not the login.
+        return self.full_name or self.username
+
 
 class StreetOffice(models.Model):
     name = models.CharField(_("街道办事处"), max_length=100, unique=True)

@@ -154,3 +154,16 @@ def test_a_table_naming_an_unknown_state_or_a_step_twice_is_refused():
         )
     with pytest.raises(ValueError, match="no transition 'b'"):
         _flow().reasons(SimpleNamespace(state="draft"), "b")
+
+
+@pytest.mark.django_db
+def test_the_step_record_names_the_person_not_the_login():
+    from core.workflow_admin import log_html
+
+    flow = _flow()
+    community = f.CommunityFactory()
+    community.state = Status.DRAFT
+    clerk = f.staff_user(role="委员", communities=[community], full_name="王秀英")
+    flow.apply(community, "post", actor=clerk, at=AT)
+    html = log_html(flow, community)
+    assert "王秀英" in html and clerk.username not in html
