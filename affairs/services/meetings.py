@@ -165,6 +165,7 @@ def attendance_sign(
             )
         if proxy_holder is None:
             raise RuleViolation(_("委托出席须指定受托人。"))
+        proxy_holder = MeetingMember.objects.select_related("resident").get(pk=proxy_holder.pk)
         if proxy_holder.meeting_id != meeting.pk:
             raise RuleViolation(_("受托人须是本次会议的成员。"))
         if proxy_holder.pk == member.pk:

@@ -1,0 +1,90 @@
+"""Public pages of meetings: the meetings page (upcoming public meetings, decided motions with their
+tally, rejected ones with their reason), the iCalendar feed of upcoming public meetings, and the
+minutes PDF of a public meeting once its minutes are final."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from affairs import meetings_ics
+from affairs.minutes_pdf import render_minutes
+from affairs.models.meetings import Meeting
+from affairs.models.motions import Motion
+from notices.pagecache import community_or_404
+
+S = Motion.State
+# Motions the public sees: from the vote on (and those dropped before it, with the reason).
+PUBLIC_MOTION_STATES = [
+    S.VOTING,
+    S.RESOLVED,
+    S.REJECTED,
+    S.RESOLUTION_POSTED,
+    S.IMPLEMENTING,
+    S.RESULT_POSTED,
+]
+PAST_DAYS = 90
+
+
+def upcoming_public_meetings(community, at: dt.datetime):
+    # A meeting that started within the last 6 hours is still "on" (the feed keeps it for the day).
+    return Meeting.objects.filter(
+        community=community, is_public=True, starts_at__gte=at - dt.timedelta(hours=6)
+    ).order_by("starts_at", "pk")
+
+
+@require_GET
+def meetings_page(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    at = timezone.now()
+    upcoming = list(upcoming_public_meetings(community, at)[:20])
+    past = list(
+        Meeting.objects.filter(
+            community=community,
+            is_public=True,
+            starts_at__lt=at - dt.timedelta(hours=6),
+            starts_at__gte=at - dt.timedelta(days=PAST_DAYS),
+        ).order_by("-starts_at")[:20]
+    )
+    motions = list(
+        Motion.objects.filter(community=community, state__in=PUBLIC_MOTION_STATES)
+        .select_related("meeting", "resolution_posting", "result_posting")
+        .order_by("-vote_closed_at", "-proposed_on", "-pk")[:30]
+    )
+    return render(
+        request,
+        "affairs/meetings/public.html",
+        {"community": community, "upcoming": upcoming, "past": past, "motions": motions},
+    )
+
+
+@require_GET
+def meetings_ics_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community = community_or_404(slug)
+    meetings = list(upcoming_public_meetings(community, timezone.now())[:200])
+    page_url = request.build_absolute_uri(f"/c/{community.slug}/meetings/")
+    body = meetings_ics.calendar_bytes(community=community, meetings=meetings, page_url=page_url)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{community.slug}-meetings.ics"'
+    return response
+
+
+@require_GET
+def minutes_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Only public meetings whose minutes are final: a draft is never a public document."""
+    community = community_or_404(slug)
+    meeting = (
+        Meeting.objects.filter(community=community, pk=pk, is_public=True, closed_at__isnull=False)
+        .select_related("community")
+        .first()
+    )
+    if meeting is None:
+        raise Http404("no such minutes")
+    data, _pages = render_minutes(meeting)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.pk}.pdf"'
+    return response
