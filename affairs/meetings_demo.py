@@ -95,6 +95,29 @@ def _vote(ctx, motion, meeting, *, actor, yes_share: float, opinion: str = ""):
     return motions.motion_close_vote(motion=motion, actor=actor, at=at + dt.timedelta(minutes=15))
 
 
+def _appraisal(ctx, meeting, *, actor) -> None:
+    """Last quarter's appraisal at that assembly: reports, questions, scores, results posted."""
+    from affairs.models import AppraisalReport
+    from affairs.services import appraisal
+
+    day = timezone.localdate(meeting.starts_at)
+    quarter = (day.month - 1) // 3 + 1
+    item = appraisal.appraisal_create(
+        community=ctx.community, year=day.year, quarter=quarter, meeting=meeting, actor=actor
+    )
+    if not item.reports.exists():
+        return
+    AppraisalReport.objects.filter(appraisal=item).update(
+        report="本季度分管工作完成情况、存在问题和下季度打算。",
+        questions="代表询问加装电梯进度，已当场答复。",
+    )
+    reports = list(item.reports.order_by("pk"))
+    for i, member in enumerate(meeting.members.filter(attendance="present").order_by("pk")):
+        scores = {r.pk: 78 + (i * 7 + k * 5) % 21 for k, r in enumerate(reports)}
+        appraisal.scores_record(appraisal=item, member=member, scores=scores, actor=actor)
+    appraisal.appraisal_publish(appraisal=item, actor=actor, at=meeting.starts_at + dt.timedelta(hours=3))
+
+
 @seeding.seeder(order=40)
 def seed_meetings(ctx) -> None:
     chair = ctx.users.get("zhuren")
@@ -164,6 +187,7 @@ def seed_meetings(ctx) -> None:
         actor=chair,
         at=_at(first + dt.timedelta(days=19), 10),
     )
+    _appraisal(ctx, old, actor=chair)
     meetings.meeting_close(
         meeting=old,
         minutes="会议由居委会主任主持。\n与会代表听取了夜间照明议题的说明和意见征集情况，经讨论进行了记名表决。",

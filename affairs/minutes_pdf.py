@@ -41,6 +41,7 @@ def minutes_context(meeting: Meeting) -> dict:
         "starts": when,
         "ends": timezone.localtime(meeting.ends_at) if meeting.ends_at else None,
         "members": members,
+        "minutes_lines": [line.strip() for line in meeting.minutes.splitlines() if line.strip()],
         "quorum": quorum(meeting),
         "motions": motions,
         "draft": meeting.closed_at is None,

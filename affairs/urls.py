@@ -9,4 +9,5 @@ urlpatterns: list = [
     path("c/<slug:slug>/meetings/", meetings.meetings_page, name="meetings"),
     path("c/<slug:slug>/meetings.ics", meetings.meetings_ics_view, name="meetings_ics"),
     path("c/<slug:slug>/meetings/<int:pk>/minutes.pdf", meetings.minutes_pdf, name="meeting_minutes_pdf"),
+    path("c/<slug:slug>/consultations/<int:pk>/", meetings.consultation_page, name="consultation"),
 ]

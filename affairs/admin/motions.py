@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -163,7 +164,7 @@ class MotionAdmin(ScopedHistoryAdmin):
         ]
         if not links:
             return "-"
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a>', links)
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', links)
 
     @admin.display(description=_("可办理事项"))
     def workflow_steps(self, obj):

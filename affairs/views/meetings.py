@@ -88,3 +88,57 @@ def minutes_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{meeting.pk}.pdf"'
     return response
+
+
+def _ranking_form(consultation, data=None):
+    from django import forms
+
+    n = len(consultation.item_list)
+    form = forms.Form(data)
+    for i, item in enumerate(consultation.item_list):
+        form.fields[f"item{i}"] = forms.TypedChoiceField(
+            label=item, coerce=int, choices=[("", "—")] + [(k, str(k)) for k in range(1, n + 1)]
+        )
+    return form
+
+
+def consultation_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The questionnaire: rank the items by urgency (1 = most urgent); results once it has closed."""
+    from affairs.models.consultations import Consultation
+    from affairs.services import consultations as services
+    from core.errors import RuleViolation
+
+    community = community_or_404(slug)
+    consultation = Consultation.objects.filter(community=community, pk=pk).first()
+    if consultation is None:
+        raise Http404("no such consultation")
+    at = timezone.now()
+    form = _ranking_form(consultation, request.POST if request.method == "POST" else None)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        ranking = [form.cleaned_data[f"item{i}"] for i in range(len(consultation.item_list))]
+        try:
+            services.response_submit(
+                consultation=consultation, ranking=ranking, address=request.META.get("REMOTE_ADDR", ""), at=at
+            )
+        except RuleViolation as e:
+            form.add_error(None, "；".join(e.messages))
+        else:
+            done = True
+    closed = at >= consultation.closes_at
+    count, rows = services.results(consultation) if closed else (0, [])
+    return render(
+        request,
+        "affairs/meetings/consultation.html",
+        {
+            "community": community,
+            "consultation": consultation,
+            "form": form,
+            "done": done,
+            "open": consultation.is_open(at),
+            "closed": closed,
+            "count": count,
+            "rows": rows,
+        },
+        status=400 if request.method == "POST" and not done else 200,
+    )

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from decimal import Decimal
 
 from django.utils import timezone
 
-from affairs.models import Body, ImplementationTask, Meeting, Motion, Vote
-from affairs.services import implementation, meetings, motions
+from affairs.models import (
+    AdmittedTask,
+    Appraisal,
+    Body,
+    Consultation,
+    Convention,
+    ConventionVersion,
+    ImplementationTask,
+    Meeting,
+    Motion,
+    Vote,
+)
+from affairs.services import admission, conventions, implementation, meetings, motions
 from tests import factories as f
 
 _seq = itertools.count(1)
@@ -87,4 +99,92 @@ def build_tasks(community):
     return [task]
 
 
-MEETINGS_BUILDERS = {Meeting: build_meetings, Motion: build_motions, ImplementationTask: build_tasks}
+def build_conventions(community):
+    return [
+        conventions.convention_save(
+            convention=Convention(community=community, title=f"公约{next(_seq)}"), actor=None
+        )
+    ]
+
+
+def build_convention_versions(community):
+    """A draft adopted by a household ballot (can be put in force) and one without adoption (refused)."""
+    convention = build_conventions(community)[0]
+    ready = conventions.convention_version_create(
+        convention=convention, text="条文。", ballot_yes=60, ballot_valid=100, actor=None
+    )
+    other = build_conventions(community)[0]
+    bare = conventions.convention_version_create(convention=other, text="条文。", actor=None)
+    return [ready, bare]
+
+
+def build_admitted_tasks(community):
+    task = AdmittedTask(
+        community=community,
+        year=2026,
+        department="区民政局",
+        content="高龄津贴申领初审",
+        target="应享尽享",
+        scope="本社区",
+        time_limit="每月10日前",
+        classification=AdmittedTask.Classification.ASSISTED,
+        funding=Decimal("6000.00"),
+        approval="准入审核意见〔2026〕3号",
+    )
+    return [admission.admitted_task_save(task=task, actor=None)]
+
+
+def build_appraisals(community):
+    """Ready to post (reports written, scored) and one without reports (posting says why)."""
+    from affairs.models import AppraisalReport
+    from affairs.services import appraisal
+
+    meeting = _assembly(community)
+    term = meeting.term
+    if not term.seats.exists():
+        f.CommitteeSeatFactory(term=term, role="chair")
+        meeting = _assembly(community)
+    ready = appraisal.appraisal_create(community=community, year=2026, quarter=1, meeting=meeting, actor=None)
+    AppraisalReport.objects.filter(appraisal=ready).update(report="述职。")
+    member = meeting.members.filter(attendance="present").first()
+    appraisal.scores_record(
+        appraisal=ready, member=member, scores={r.pk: 90 for r in ready.reports.all()}, actor=None
+    )
+    bare = appraisal.appraisal_create(community=community, year=2026, quarter=2, meeting=meeting, actor=None)
+    return [ready, bare]
+
+
+def build_consultations(community):
+    """Open, tied to a proposed motion and answered (both actions have work); one without a motion."""
+    from affairs.models import Consultation
+    from affairs.services import consultations
+
+    now = timezone.now()
+
+    def make(motion):
+        c = Consultation(
+            community=community,
+            motion=motion,
+            title=f"意见征集{next(_seq)}",
+            question="请按紧迫程度排序。",
+            items="加装电梯\n增设路灯\n停车管理",
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=6),
+        )
+        return consultations.consultation_save(consultation=c, actor=None)
+
+    answered = make(_motion(community, Motion.State.PROPOSED))
+    consultations.response_submit(consultation=answered, ranking=[2, 1, 3], address="10.0.0.1")
+    return [answered, make(None)]
+
+
+MEETINGS_BUILDERS = {
+    Meeting: build_meetings,
+    Motion: build_motions,
+    ImplementationTask: build_tasks,
+    Convention: build_conventions,
+    ConventionVersion: build_convention_versions,
+    AdmittedTask: build_admitted_tasks,
+    Appraisal: build_appraisals,
+    Consultation: build_consultations,
+}

@@ -68,6 +68,34 @@ def test_meetings_page_fits_a_360px_phone_and_minutes_render(live_server, browse
     assert blocked(page) == []
     context.close()
 
+    from affairs.models import Consultation
+    from affairs.services import consultations
+
+    now = timezone.now()
+    round_ = consultations.consultation_save(
+        consultation=Consultation(
+            community=community,
+            title="小区环境整治先办哪件事",
+            question="请按紧迫程度对下列事项排序，结果将作为居民代表会议表决的参考。",
+            items="3号楼加装电梯及配套管线迁改\n东门步道增设夜间照明\n非机动车充电棚\n停车管理",
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=6),
+        ),
+        actor=None,
+    )
+    context, page = new_page(browser, live_server)
+    page.goto(f"{live_server.url}/c/{community.slug}/consultations/{round_.pk}/")
+    for i, rank in enumerate(["2", "1", "4", "3"]):
+        page.select_option(f"#id_item{i}", rank)
+    shot(page, "consultation-zh")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    assert page.evaluate(SMALL_TARGETS) == []
+    page.click("button[type=submit]")
+    assert "问卷已提交" in page.content()
+    assert blocked(page) == []
+    context.close()
+    assert round_.responses.count() == 1
+
     data, pages = render_minutes(meeting)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "minutes.pdf"
