@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_meetings_pages_are_valid_html(client, community, term, representatives, chair, tmp_path):
-    hold_meeting(community, actor=chair, starts_at=timezone.now() + dt.timedelta(days=2), title="下周居民代表会议")
+    hold_meeting(
+        community, actor=chair, starts_at=timezone.now() + dt.timedelta(days=2), title="下周居民代表会议"
+    )
     _voted(community, chair, yes=2, title="拆除自行车棚")
     now = timezone.now()
     round_ = consultations.consultation_save(
