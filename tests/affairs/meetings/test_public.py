@@ -153,3 +153,16 @@ def test_other_community_meeting_is_not_in_the_feed(client, community, term, rep
     response = client.get(reverse("affairs:meetings_ics", args=[other.slug]))
     assert Calendar.from_ical(response.content).walk("VEVENT") == []
     assert Body.ASSEMBLY  # the feed carries every body's public meetings
+
+
+def test_public_pages_read_in_a_fixed_number_of_queries(
+    client, community, term, representatives, chair, django_assert_max_num_queries
+):
+    for i in range(3):
+        hold_meeting(community, actor=chair, starts_at=timezone.now() + dt.timedelta(days=i + 1), title=f"会议{i}")
+        _voted(community, chair, yes=5 if i % 2 else 2, title=f"议题{i}")
+    client.get(reverse("affairs:meetings", args=[community.slug]))  # the community is cached by the board
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("affairs:meetings", args=[community.slug])).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(reverse("affairs:meetings_ics", args=[community.slug])).status_code == 200
