@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,33 @@ def implementation_overdue(user, communities, at):
             desk.Level.OVERDUE,
             first,
             _("督促负责人办理并填报进展"),
+            group="affairs",
+        )
+    ]
+
+
+@desk.provider
+def minutes_to_finalize(user, communities, at):
+    """Meetings held (ended, or started over a day ago) whose minutes are not final yet."""
+    from affairs.models.meetings import Meeting
+
+    if not user.has_perm("affairs.change_meeting"):
+        return []
+    held = Meeting.objects.filter(community__in=communities, closed_at__isnull=True).filter(
+        Q(ends_at__lt=at) | Q(ends_at__isnull=True, starts_at__lt=at - dt.timedelta(days=1))
+    )
+    n = held.count()
+    if not n:
+        return []
+    first = held.order_by("starts_at").values_list("starts_at", flat=True).first()
+    return [
+        desk.Todo(
+            _("已召开、会议记录待定稿的会议"),
+            n,
+            reverse("admin:affairs_meeting_changelist"),
+            desk.Level.TODAY,
+            first,
+            _("填写会议记录后选择“会议记录定稿”"),
             group="affairs",
         )
     ]

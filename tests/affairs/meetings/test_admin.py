@@ -195,3 +195,13 @@ def test_evidence_of_the_wrong_type_is_refused(chair_client, chair, community):
     field = TaskUpdate._meta.get_field("evidence")
     with pytest.raises(Exception, match="文件扩展"):
         field.run_validators(SimpleUploadedFile("run.exe", b"MZ"))
+
+
+def test_work_desk_lists_meetings_whose_minutes_wait(chair, community, term, representatives):
+    meeting = hold_meeting(community, present=6, actor=chair, starts_at=timezone.now() - dt.timedelta(days=2))
+    todos = {str(t.label): t for t in desk.todos_for(chair)}
+    assert todos["已召开、会议记录待定稿的会议"].count == 1
+    from affairs.services import meetings as meeting_services
+
+    meeting_services.meeting_close(meeting=meeting, minutes="记录。", actor=chair)
+    assert "已召开、会议记录待定稿的会议" not in {str(t.label) for t in desk.todos_for(chair)}
