@@ -159,7 +159,9 @@ def test_public_pages_read_in_a_fixed_number_of_queries(
     client, community, term, representatives, chair, django_assert_max_num_queries
 ):
     for i in range(3):
-        hold_meeting(community, actor=chair, starts_at=timezone.now() + dt.timedelta(days=i + 1), title=f"会议{i}")
+        hold_meeting(
+            community, actor=chair, starts_at=timezone.now() + dt.timedelta(days=i + 1), title=f"会议{i}"
+        )
         _voted(community, chair, yes=5 if i % 2 else 2, title=f"议题{i}")
     client.get(reverse("affairs:meetings", args=[community.slug]))  # the community is cached by the board
     with django_assert_max_num_queries(4):
