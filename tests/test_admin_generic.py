@@ -425,6 +425,12 @@ def _admin_url(model, view: str, *args) -> str:
 # --- The tests ------------------------------------------------------------------------------------------
 
 
+# affairs (meetings and motions)
+from tests.affairs.meetings.builders import MEETINGS_BUILDERS  # noqa: E402
+
+BUILDERS.update(MEETINGS_BUILDERS)
+
+
 def test_every_registered_admin_has_a_builder():
     """A new admin (and so its actions and pages) must come with a way to make its objects here."""
     missing = [m._meta.label for m in admin.site._registry if m not in BUILDERS]

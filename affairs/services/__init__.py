@@ -1,0 +1,1 @@
+"""Writes of the affairs app, one module per concept (meetings, motions, implementation, ...)."""
