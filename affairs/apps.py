@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class AffairsConfig(AppConfig):
     name = "affairs"
     verbose_name = _("居务")
+
+    def ready(self):
+        # Opinions and finance (affairs/desk_opinions.py, sheet_*.py, tasks/opinions.py): the desk's
+        # to-dos, the monthly sheet's sections, the reminder schedule and the demo seeders.
+        from affairs import desk_opinions, seed_opinions, sheet_finance, sheet_opinions  # noqa: F401
+        from affairs.tasks import opinions as _opinion_tasks  # noqa: F401
+
+        sheet_opinions.register()
+        sheet_finance.register()
+        _opinion_tasks.register_schedule()

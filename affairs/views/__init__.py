@@ -1,0 +1,1 @@
+"""Public pages of the affairs app, one module per concept."""
