@@ -131,6 +131,10 @@ class OpinionAdmin(ScopedHistoryAdmin):
         "workflow_steps", "workflow_log",
     ]  # fmt: skip
 
+    def has_delete_permission(self, request, obj=None):
+        # Every item stays on the record (figures, appraisal); a wrong one is dismissed with a reason.
+        return False
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["category", "urgent", "body", "location", "building", "name", "phone"]

@@ -124,15 +124,18 @@ def statement_body(community, data: StatementData) -> str:
     rows = "".join(
         f"<tr><td>{escape(k)}</td><td>{escape(c)}</td><td>{money(v)}</td></tr>" for k, c, v in data.lines
     )
+    # Three cells per row (the board's sanitizer keeps no colspan), so every amount is in the
+    # right-aligned amount column.
     totals = [
-        (_("上月结余"), data.opening),
-        (_("本月收入合计"), data.income),
-        (_("本月支出合计"), data.expense),
-        (_("本月结余"), data.closing),
+        (_("结余"), _("上月结余"), data.opening),
+        (_("合计"), _("本月收入"), data.income),
+        (_("合计"), _("本月支出"), data.expense),
+        (_("结余"), _("本月结余"), data.closing),
     ]
     rows += "".join(
-        f'<tr><td colspan="2"><strong>{escape(label)}</strong></td><td><strong>{money(v)}</strong></td></tr>'
-        for label, v in totals
+        f"<tr><td><strong>{escape(a)}</strong></td><td><strong>{escape(b)}</strong></td>"
+        f"<td><strong>{money(v)}</strong></td></tr>"
+        for a, b, v in totals
     )
     head = _("现将本社区%(y)d年%(m)d月财务收支情况公开如下（单位：元），共%(n)d笔，请居民监督。") % {
         "y": data.month.year,

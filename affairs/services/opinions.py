@@ -69,7 +69,9 @@ OPINION_FLOW = Workflow(
         Transition("dismiss", gettext_lazy("不予受理"), sources=[S.NEW], target=S.DISMISSED,
                    permission=CHANGE),
         # The resident's own step (actor None): the state stays, the rating is recorded.
-        Transition("rate", gettext_lazy("居民评价"), sources=[S.ANSWERED, S.CLOSED]),
+        # A permission no role holds keeps this step off the staff's list (actor None passes).
+        Transition("rate", gettext_lazy("居民评价"), sources=[S.ANSWERED, S.CLOSED],
+                   permission="affairs.rate_opinion_as_resident"),
     ],
 )  # fmt: skip
 

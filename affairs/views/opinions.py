@@ -48,7 +48,15 @@ def _choices(kinds):
 
 
 class OpinionForm(forms.Form):
-    category = forms.ChoiceField(label=_("类别"), choices=[("", _("请选择"))] + _choices(PUBLIC_KINDS))
+    category = forms.ChoiceField(
+        label=_("类别"),
+        choices=[
+            ("", _("请选择")),
+            (_("意见、咨询与求助"), _choices(PUBLIC_KINDS[:4])),
+            (_("楼栋情况（八必报）"), _choices(MUST_REPORT)),
+            (_("其他"), _choices([Opinion.Category.OTHER])),
+        ],
+    )
     body = forms.CharField(
         label=_("内容"),
         max_length=services.BODY_MAX_CHARS,
