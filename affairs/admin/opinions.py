@@ -280,6 +280,9 @@ class OpinionAdmin(ScopedHistoryAdmin):
             ),
             done_message=gettext("已对%(n)d件不予受理。"),
         )
+        skipped = queryset.exclude(held=True).count()
+        if skipped:
+            messages.warning(request, gettext("%(n)d件不在待核实之列，未处理。") % {"n": skipped})
 
 
 def _staff_of(community_id):
