@@ -139,3 +139,31 @@ def test_finance_statement_on_a_phone(live_server, browser, people):
     box = page.locator(".table-scroll")
     assert box.evaluate("el => el.getBoundingClientRect().right") <= 360
     context.close()
+
+
+def test_captain_report_and_english_pages_fit_a_phone(live_server, browser, people):
+    from committee.models import BuildingCaptain
+    from tests.factories import BuildingCaptainFactory, BuildingFactory, UserFactory
+
+    community, _chair, _officer = people
+    c = BuildingCaptainFactory(building=BuildingFactory(community=community, name="3号楼"))
+    BuildingCaptain.objects.filter(pk=c.pk).update(status=BuildingCaptain.Status.CONFIRMED)
+    c.resident.staff_user = UserFactory(username="cap3")
+    c.resident.save()
+    context, page = new_page(browser, live_server, cookies=[session_of(c.resident.staff_user)])
+    page.goto(f"{live_server.url}/c/{community.slug}/opinions/report/")
+    shot(page, "captain-report")
+    fits(page)
+    page.get_by_label("安全隐患").check()
+    page.fill("#id_body", "楼顶水箱盖板脱落，有坠落危险。")
+    with page.expect_navigation():
+        page.get_by_role("button", name="报告").click()
+    assert Opinion.objects.get().source == "captain"
+    context.close()
+    context, page = new_page(browser, live_server)
+    context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    for name, path in [("form-en", "opinions/new/"), ("figures-en", "opinions/")]:
+        page.goto(f"{live_server.url}/c/{community.slug}/{path}")
+        shot(page, name)
+        fits(page)
+    context.close()
