@@ -6,6 +6,7 @@ the building's group leader) are shown to that person as their own, before the s
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -99,3 +100,38 @@ def Q_late(today):  # noqa: N802 - reads like the Q object it returns
     from affairs.services.opinions import _late_q
 
     return _late_q(today)
+
+
+@desk.provider
+def finance_statements_to_post(user, communities, at):
+    """Last month's statement, once the month is over, until it is on the board."""
+    from affairs.models.finance import FinanceEntry, FinanceStatement
+
+    if not user.has_perm("affairs.change_financestatement"):
+        return []
+    today = timezone.localdate(at)
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    with_entries = set(
+        FinanceEntry.objects.filter(
+            community__in=communities, occurred_on__gte=last, occurred_on__lt=today.replace(day=1)
+        ).values_list("community_id", flat=True)
+    )
+    posted = set(
+        FinanceStatement.objects.filter(
+            community_id__in=with_entries, month=last, posting_id__isnull=False
+        ).values_list("community_id", flat=True)
+    )
+    n = len(with_entries - posted)
+    if not n:
+        return []
+    return [
+        desk.Todo(
+            _("上月收支表待公开"),
+            n,
+            reverse("admin:affairs_financestatement_changelist"),
+            desk.Level.TODAY,
+            None,
+            _("新增该月收支表，再选择“生成并公开”"),
+            group="affairs",
+        )
+    ]

@@ -65,6 +65,15 @@ class FinanceEntryAdmin(ScopedHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         services.entry_save(entry=obj, actor=request.user)
+        posted = FinanceStatement.objects.filter(
+            community_id=obj.community_id, month=obj.occurred_on.replace(day=1), posting_id__isnull=False
+        ).exists()
+        if posted:
+            messages.warning(
+                request,
+                gettext("%(m)s的收支表已经公开；请在“月度收支表”中勾选该月，选择“生成并公开”发布更正。")
+                % {"m": f"{obj.occurred_on:%Y-%m}"},
+            )
 
 
 class StatementForm(forms.ModelForm):

@@ -184,6 +184,12 @@ def opinion_track(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         "can_rate": opinion.status in (S.ANSWERED, S.CLOSED) and not opinion.rating,
         "ratings": Opinion.Rating.choices,
         "answered": opinion.status in (S.ANSWERED, S.CLOSED, S.DISMISSED),
+        # Said openly: the resident sees when the committee is late (DOMAIN.md: 事事有反馈).
+        "late": not opinion.held
+        and (
+            (opinion.status == S.NEW and opinion.ack_due < timezone.localdate())
+            or (opinion.status in (S.NEW, S.ASSIGNED) and opinion.answer_due < timezone.localdate())
+        ),
     }
     return _private(render(request, "affairs/opinions/track.html", context))
 

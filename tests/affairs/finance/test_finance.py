@@ -194,3 +194,28 @@ def test_admin_generates_and_posts_a_statement(chair_client, community, chair, o
     assert "已发布到公开栏" in r.content.decode()
     assert Posting.objects.filter(category=Category.FINANCE).count() == 1
     assert chair_client.get(reverse("admin:affairs_financestatement_change", args=[s.pk])).status_code == 200
+
+
+def test_desk_asks_for_last_months_statement_until_posted(community, chair):
+    from core import desk
+
+    today = timezone.localdate()
+    last = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    entry(community, chair, last + dt.timedelta(days=2), "income", "grant", "100.00")
+
+    def todo():
+        return [t for t in desk.todos_for(chair) if str(t.label) == "上月收支表待公开"]
+
+    assert todo() and todo()[0].count == 1
+    s = svc.statement_generate(community=community, month=last, actor=chair)
+    svc.statement_post(statement=s, actor=chair)
+    assert not todo()
+
+
+def test_admin_warns_when_a_posted_month_changes(chair_client, community, chair, october):
+    s = svc.statement_generate(community=community, month=OCT, actor=chair)
+    svc.statement_post(statement=s, actor=chair)
+    r = chair_client.post(
+        reverse("admin:affairs_financeentry_add"), entry_form(community, chair), follow=True
+    )
+    assert "收支表已经公开" in r.content.decode()

@@ -54,7 +54,9 @@ def test_assign_answer_close_from_the_admin(chair_client, opinion, officer):
     opinion.refresh_from_db()
     assert (opinion.status, opinion.resolved) == ("closed", True)
     html = chair_client.get(change_url(opinion)).content.decode()
-    assert "办理记录" in html and "受理并分派" in html and "当前状态下无可办理的事项" not in html
+    assert (
+        "办理记录" in html and "受理并分派" in html and "当前状态下无可办理的事项" in html
+    )  # closed: nothing left
 
 
 def test_missing_step_input_is_a_form_error(chair_client, opinion):
@@ -132,3 +134,13 @@ def test_task_is_registered_and_idempotent(community, opinion):
 def test_route_admin_lists(chair_client):
     assert chair_client.get(reverse("admin:affairs_opinionroute_changelist")).status_code == 200
     assert chair_client.get(reverse("admin:affairs_opinionroute_add")).status_code == 200
+
+
+def test_setup_periodic_tasks_writes_the_reminder():
+    from django.core.management import call_command
+    from django_celery_beat.models import PeriodicTask
+
+    call_command("setup_periodic_tasks")
+    call_command("setup_periodic_tasks")
+    task = PeriodicTask.objects.get(task="affairs.tasks.remind_opinion_deadlines")
+    assert task.crontab.hour == "8" and task.enabled

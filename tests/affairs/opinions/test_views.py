@@ -151,3 +151,9 @@ def test_a_resident_who_is_not_a_captain_is_refused(client, community):
     client.force_login(UserFactory(username="plain"))
     response = client.get(reverse("affairs:captain_report", args=[community.slug]))
     assert response.status_code == 403 and "不是本社区在任的楼栋长" in response.content.decode()
+
+
+def test_tracking_page_says_when_the_committee_is_late(client, community):
+    o = svc.opinion_file(community=community, category="inquiry", body="居住证明怎么办理")
+    Opinion.objects.filter(pk=o.pk).update(ack_due="2020-01-01", answer_due="2020-01-02")
+    assert "已超过办理期限" in client.get(track_url(o)).content.decode()
