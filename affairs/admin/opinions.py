@@ -17,6 +17,7 @@ from affairs.models.opinions import OPEN_STATES, Opinion, OpinionRoute
 from affairs.services import opinions as services
 from affairs.services.opinions import OPINION_FLOW
 from core.admin_base import ScopedHistoryAdmin, run_service_on_each
+from core.admin_privacy import PersonalDataMixin
 from core.errors import RuleViolation
 from core.models import User
 from core.workflow_admin import log_html, steps_html
@@ -102,8 +103,9 @@ class OpinionForm(forms.ModelForm):
         return data
 
 
-@admin.register(Opinion)
-class OpinionAdmin(ScopedHistoryAdmin):
+class _OpinionAdminBase(ScopedHistoryAdmin):
+    """The fields and steps; :class:`OpinionAdmin` adds the masking of the sender's phone on top."""
+
     community_field = "community"
     form = OpinionForm
     list_display = [
@@ -294,6 +296,12 @@ def _staff_of(community_id):
         .distinct()
         .order_by("full_name", "username")
     )
+
+
+@admin.register(Opinion)
+class OpinionAdmin(PersonalDataMixin, _OpinionAdminBase):
+    # The sender's phone, masked for the roles that read without handling (supervisors, street).
+    personal_fields = {"phone": "phone"}
 
 
 @admin.register(OpinionRoute)

@@ -2,6 +2,7 @@
 service (refusals as messages, never a 500), bulk actions, the desk, and the daily task."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from affairs.models.opinions import Opinion
@@ -144,3 +145,17 @@ def test_setup_periodic_tasks_writes_the_reminder():
     call_command("setup_periodic_tasks")
     task = PeriodicTask.objects.get(task="affairs.tasks.remind_opinion_deadlines")
     assert task.crontab.hour == "8" and task.enabled
+
+
+def test_supervisor_reads_the_senders_phone_masked(client, community, chair):
+    from tests.factories import staff_user
+
+    o = svc.opinion_file(
+        community=community, category="objection", body="车位分配有误", name="王建国", phone="13812345678"
+    )
+    chair_page = Client()
+    chair_page.force_login(chair)
+    assert "13812345678" in chair_page.get(change_url(o)).content.decode()
+    client.force_login(staff_user(communities=[community], role="监督委员"))
+    html = client.get(change_url(o)).content.decode()
+    assert "13812345678" not in html and "138****5678" in html
