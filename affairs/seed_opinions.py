@@ -13,25 +13,34 @@ from django.utils import timezone
 from core import seeding
 
 OPINIONS = [
-    # (days ago, category, body, location, contact?, fate)
-    (70, "facility", "3号楼东侧路灯不亮已经一周，晚上出门看不清路。", "3号楼东侧", False, "solved"),
-    (66, "sanitation", "5号楼2单元楼道堆放旧家具和纸箱，影响通行。", "5号楼2单元", False, "solved"),
-    (62, "suggestion", "建议在小区广场增加几张休息长椅，方便老人歇脚。", "中心广场", True, "solved"),
-    (58, "hazard", "地下车库有电动车私拉电线充电，存在火灾隐患。", "地下车库B区", False, "solved"),
-    (55, "inquiry", "请问今年城乡居民医保的缴费截止时间是哪天？", "", False, "solved"),
-    (50, "objection", "对上月停车位分配结果有异议，排号顺序与公示不一致。", "", True, "unsolved"),
-    (46, "help", "独居老人家中水管漏水，无力自行维修，请求帮助。", "8号楼", True, "solved"),
-    (41, "rental", "7号楼302室新近出租，租户共三人。", "7号楼", False, "solved"),
-    (37, "facility", "健身器材中的漫步机松动，有安全隐患。", "健身广场", False, "answered"),
-    (33, "suggestion", "希望周末开放社区图书室，方便上班族借书。", "", False, "answered"),
-    (29, "sanitation", "垃圾分类投放点周边有异味，请增加清运次数。", "2号楼北侧", False, "answered"),
-    (25, "newcomers", "1号楼近期有外地务工人员入住，共两人。", "1号楼", False, "assigned"),
-    (21, "hospital", "6号楼一位独居老人住院，家属在外地。", "6号楼", False, "assigned"),
-    (12, "facility", "小区东门门禁刷卡失灵。", "东门", False, "assigned"),
+    # (days ago, category, body, location, contact?, fate): a committee's last two months or so.
+    (75, "facility", "3号楼东侧路灯不亮已经一周，晚上出门看不清路。", "3号楼东侧", False, "solved"),
+    (70, "sanitation", "5号楼2单元楼道堆放旧家具和纸箱，影响通行。", "5号楼2单元", False, "solved"),
+    (66, "suggestion", "建议在小区广场增加几张休息长椅，方便老人歇脚。", "中心广场", True, "solved"),
+    (62, "hazard", "地下车库有电动车私拉电线充电，存在火灾隐患。", "地下车库B区", False, "solved"),
+    (58, "inquiry", "请问今年城乡居民医保的缴费截止时间是哪天？", "", False, "solved"),
+    (54, "objection", "对上月停车位分配结果有异议，排号顺序与公示不一致。", "", True, "unsolved"),
+    (50, "help", "独居老人家中水管漏水，无力自行维修，请求帮助。", "8号楼", True, "solved"),
+    (46, "rental", "7号楼302室新近出租，租户共三人。", "7号楼", False, "solved"),
+    (42, "facility", "健身器材中的漫步机松动，有安全隐患。", "健身广场", False, "solved"),
+    (40, "other", "广告推销信息。", "", False, "dismissed"),
+    (38, "sanitation", "垃圾分类投放点周边有异味，请增加清运次数。", "2号楼北侧", False, "solved"),
+    (34, "suggestion", "希望周末开放社区图书室，方便上班族借书。", "", False, "solved"),
+    (31, "inquiry", "请问办理居住证明需要带哪些材料？", "", False, "solved"),
+    (30, "facility", "地下车库出口减速带损坏。", "地下车库出口", False, "late"),
+    (28, "hazard", "4号楼楼道灭火器过期未更换。", "4号楼", False, "solved"),
+    (26, "hospital", "6号楼一位独居老人住院，家属在外地。", "6号楼", False, "solved"),
+    (24, "facility", "小区东门门禁刷卡失灵。", "东门", False, "solved"),
+    (22, "newcomers", "1号楼近期有外地务工人员入住，共两人。", "1号楼", False, "solved"),
+    (20, "objection", "对楼道广告位收费标准有异议，希望公开依据。", "", True, "unsolved"),
+    (18, "sanitation", "9号楼门前绿化带有建筑垃圾。", "9号楼", False, "answered"),
+    (16, "pregnancy", "2号楼一户居民新增怀孕，需要了解孕检补贴政策。", "2号楼", False, "answered"),
+    (14, "help", "残疾人家庭需要代办轮椅申领手续。", "", True, "answered"),
+    (33, "rental", "10号楼一套住房出租，未登记租户信息。", "10号楼", False, "waiting"),
+    (12, "facility", "儿童游乐区滑梯边缘破损。", "儿童游乐区", False, "assigned"),
     (6, "instability", "两户邻里因漏水纠纷多次争吵，情绪激动。", "4号楼", False, "assigned"),
     (3, "suggestion", "建议在楼道加装扶手，方便老人上下楼。", "", False, "new"),
-    (1, "inquiry", "请问办理居住证明需要带哪些材料？", "", False, "new"),
-    (40, "other", "广告推销信息。", "", False, "dismissed"),
+    (1, "inquiry", "请问社区老年食堂的开放时间？", "", False, "new"),
 ]
 RATINGS = ["satisfied", "satisfied", "fair", "satisfied", "unsatisfied", "satisfied", "fair"]
 
@@ -80,29 +89,40 @@ def seed_opinions(ctx) -> None:
             )
             continue
         owner = o.owner or (member if i % 2 else officer)
-        late = fate == "assigned" and ago > 20  # two items left waiting past their answer deadline
         svc.opinion_assign(opinion=o, owner=owner, actor=chair, at=at + dt.timedelta(days=1))
-        if fate == "assigned":
-            continue
-        answered = at + dt.timedelta(days=4 + i % 5)
+        if fate in ("assigned", "waiting"):
+            continue  # "waiting": still open past its answer deadline (overdue on the desk)
+        # "late": answered a day after its deadline (counted overdue in the month's figures).
+        answered = (
+            _at(o.answer_due + dt.timedelta(days=1), 15)
+            if fate == "late"
+            else at + dt.timedelta(days=4 + i % 5)
+        )
         svc.opinion_answer(opinion=o, answer=_answer(kind), actor=owner, at=answered)
-        if fate in ("solved", "unsolved"):
+        if fate in ("solved", "unsolved", "late"):
             svc.opinion_close(
                 opinion=o, resolved=fate == "solved", actor=owner, at=answered + dt.timedelta(days=2)
             )
         if i % 3 != 2:
             svc.opinion_rate(opinion=o, rating=RATINGS[i % len(RATINGS)], at=answered + dt.timedelta(days=1))
-        del late
-    # A flood from one address: the first five go through, the rest are held for checking.
+    # A flood from one address: the first five go through (staff dismissed them as spam), the
+    # rest are held for checking.
     flood_at = _at(today - dt.timedelta(days=2), 22)
     for k in range(7):
-        svc.opinion_file(
+        o = svc.opinion_file(
             community=community,
             category="other",
-            body=f"重复刷屏内容测试第{k + 1}条，请忽略。",
+            body=f"重复刷屏内容第{k + 1}条，购买请加微信。",
             address="demo-flood",
             at=flood_at + dt.timedelta(minutes=k),
         )
+        if not o.held:
+            svc.opinion_dismiss(
+                opinion=o,
+                reason="经核实为重复或无效提交，不予受理。",
+                actor=chair,
+                at=flood_at + dt.timedelta(hours=12),
+            )
         n += 1
     n += _captain_report(ctx)
     ctx.say(f"{community.name}: {n} 件居民意见")

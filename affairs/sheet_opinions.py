@@ -2,7 +2,8 @@
 page and the monthly sheet's "居民意见办理情况" section (``notices.disclosure.content.register_section``
 under the key the board's placeholder used, so the sheet no longer says 本月无数据).
 
-Definitions, per month of *receipt* (items held as a possible flood are left out until released):
+Definitions, per month of *receipt* (items held as a possible flood are left out until released,
+items not accepted — spam, duplicates, not the committee's matter — are left out altogether):
 - 收到 received: items filed in the month;
 - 解决 solved: of those, closed as solved (the seeds' 597 of 736);
 - 紧急 urgent: of those, marked urgent;
@@ -56,12 +57,13 @@ def monthly_figures(*, community_ids, month: dt.date, at: dt.datetime | None = N
         Opinion.objects.filter(
             community_id__in=list(community_ids), filed_at__gte=start, filed_at__lt=end, held=False
         )
+        .exclude(status=S.DISMISSED)
         .values("community_id")
         .annotate(
             received=Count("pk"),
             solved=Count("pk", filter=Q(status=S.CLOSED, resolved=True)),
             urgent=Count("pk", filter=Q(urgent=True)),
-            overdue=Count("pk", filter=overdue_q(today) & ~Q(status=S.DISMISSED)),
+            overdue=Count("pk", filter=overdue_q(today)),
             rated=Count("pk", filter=~Q(rating="")),
             satisfied=Count("pk", filter=Q(rating__in=[Opinion.Rating.SATISFIED, Opinion.Rating.FAIR])),
         )
@@ -96,6 +98,7 @@ def opinions_section(ctx) -> dict:
     start, end = ctx.start, ctx.end
     kinds = (
         Opinion.objects.filter(community=ctx.community, filed_at__gte=start, filed_at__lt=end, held=False)
+        .exclude(status=S.DISMISSED)
         .values("category")
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=S.CLOSED, resolved=True)))
         .order_by("-n", "category")
@@ -111,9 +114,10 @@ def opinions_section(ctx) -> dict:
             [gettext("满意率"), f["satisfaction"]],
         ],
         "columns": [gettext("类别"), gettext("收到（件）"), gettext("已解决（件）")],
-        "rows": [[str(labels.get(k["category"], k["category"])), k["n"], k["done"]] for k in kinds],
+        # Counts as text: the sheet's numeric-cell check reads 0 as empty (notices.bodytext.is_numeric).
+        "rows": [[str(labels.get(k["category"], k["category"])), str(k["n"]), str(k["done"])] for k in kinds],
         "note": gettext(
-            "办结率＝已解决件数÷收到件数；满意率＝（满意＋基本满意）÷参与评价件数。受理时限%(ack)d个工作日，答复时限%(answer)d个工作日。"
+            "办结率＝已解决件数÷收到件数；满意率＝（满意＋基本满意）÷参与评价件数；不予受理的重复、无效提交不计入。受理时限%(ack)d个工作日，答复时限%(answer)d个工作日。"
         )
         % {
             "ack": ctx.community.rules.opinion_ack_working_days,

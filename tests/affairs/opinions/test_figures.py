@@ -64,6 +64,14 @@ def test_figures_of_a_month(community, chair, officer):
         address="o",
         at=at(dt.date(2026, 10, 31), 23),
     )
+    spam = svc.opinion_file(
+        community=community,
+        category="other",
+        body="购买请加微信的广告",
+        address="s",
+        at=at(dt.date(2026, 11, 6)),
+    )
+    svc.opinion_dismiss(opinion=spam, reason="广告，不予受理", actor=chair, at=at(dt.date(2026, 11, 6), 12))
     f = monthly_figures(community_ids=[community.pk], month=NOV, at=at(dt.date(2026, 12, 1)))[community.pk]
     assert (f["received"], f["solved"], f["urgent"], f["overdue"]) == (4, 2, 1, 2)
     assert f["handling_rate"] == "50.00%"
@@ -85,6 +93,6 @@ def test_monthly_sheet_section(community, chair, officer):
     data = section["data"]
     assert "empty" not in data
     assert ["办结率", "100.00%"] in data["summary"] and ["收到", 1] in data["summary"]
-    assert data["rows"] == [["公共设施损坏", 1, 1]]
+    assert data["rows"] == [["公共设施损坏", "1", "1"]]
     empty = build_content(community=community, month=dt.date(2026, 9, 1), at=at(dt.date(2026, 12, 1)))
     assert next(s for s in empty["sections"] if s["key"] == "opinions")["data"] == {"empty": "本月无数据"}
