@@ -1,7 +1,7 @@
 """Staff accounts: the 主任 manages their own community's staff; superusers manage everyone.
 
 Every change goes through a service here (atomic, the account row locked) and leaves an
-:class:`~committee.models.AccountEvent` naming who did what. The rules, with the role tables in
+:class:`~core.models.AccountEvent` naming who did what. The rules, with the role tables in
 ``core.roles``:
 
 - only a role holding ``core.change_user`` (the 主任) manages accounts, and only accounts

@@ -2,8 +2,9 @@
 and :class:`SuperuserOnlyAdmin`.
 
 The scoping rule itself (querysets, form fields, filters) is in ``core.admin_scope``, the date range
-of forms in ``core.admin_dates`` and ``run_service_on_each`` in ``core.admin_actions``; their names
-are importable from here too. Every app's admin names how its model reaches a community::
+of forms in ``core.admin_dates``, ``run_service_on_each`` in ``core.admin_actions`` and the mixin
+that saves through services (``ServiceSaveMixin``) in ``core.admin_service``; their names are
+importable from here too. Every app's admin names how its model reaches a community::
 
     class PostingAdmin(CommunityScopedAdmin):
         community_field = "community"
@@ -39,6 +40,7 @@ from core.admin_scope import (
     register_community_path,
     scope_queryset,
 )
+from core.admin_service import ServiceSaveMixin
 from core.errors import ScopeDenied
 from core.models import Community
 from core.scoping import community_ids_for_user
@@ -58,6 +60,7 @@ __all__ = [
     "ScopedFormfieldsMixin",
     "ScopedHistoryAdmin",
     "ScopedRelatedFieldListFilter",
+    "ServiceSaveMixin",
     "SuperuserOnlyAdmin",
     "community_id_of",
     "community_path_for",

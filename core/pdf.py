@@ -79,7 +79,7 @@ def page_n_of_m() -> str:
 
 def hash_footer_line(*, ledger_hash: str) -> str:
     """The footer line that prints the ledger hash, grouped by 8, or says there is none yet."""
-    return gettext("月末记录链哈希：") + (group_hash(ledger_hash) or gettext("本月末尚无公开记录"))
+    return gettext("月末登记码：") + (group_hash(ledger_hash) or gettext("本月末尚无公开记录"))
 
 
 def margin_boxes(*, top_left: str, footer_lines: list[str], qr_data: str) -> dict:

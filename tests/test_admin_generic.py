@@ -254,6 +254,11 @@ BUILDERS: dict[type[models.Model], Callable[[core_models.Community], list[models
 # affairs: opinions and finance (tests/affairs/opinions/builders.py).
 BUILDERS.update(__import__("tests.affairs.opinions.builders", fromlist=["x"]).opinion_builders())
 
+# assistance: its admins' objects (tests/assistance/builders.py).
+from tests.assistance.builders import BUILDERS as _ASSISTANCE_BUILDERS  # noqa: E402
+
+BUILDERS.update(_ASSISTANCE_BUILDERS)
+
 
 # --- Driving the admin as a person would --------------------------------------------------------------
 

@@ -151,11 +151,16 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
         "workflow_steps",
         "workflow_log",
     ]
-    actions = ["post_selected", "confirm_selected", "reject_selected"]
+    actions = ["post_selected", "confirm_selected", "reject_selected", "end_selected"]
 
     # Each bulk action is one step of CAPTAIN_FLOW; a list filtered to one state offers only the
     # steps that state allows.
-    STEP_OF_ACTION = {"post_selected": "post", "confirm_selected": "confirm", "reject_selected": "reject"}
+    STEP_OF_ACTION = {
+        "post_selected": "post",
+        "confirm_selected": "confirm",
+        "reject_selected": "reject",
+        "end_selected": "end",
+    }
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -355,4 +360,16 @@ class BuildingCaptainAdmin(ScopedHistoryAdmin):
                 captain=c, actor=request.user, note=gettext("经居委会审议未通过。")
             ),
             done_message=gettext("已否决%(n)d项提名。"),
+        )
+
+    @admin.action(description=_("办理所选楼栋长卸任"), permissions=["change"])
+    def end_selected(self, request, queryset):
+        # The change page offers 卸任 as a step of CAPTAIN_FLOW; this is where staff take it.
+        run_service_on_each(
+            request,
+            items=queryset.select_related("building", "resident"),
+            service=lambda c: services.captain_end(
+                captain=c, actor=request.user, note=gettext("经居委会同意卸任。")
+            ),
+            done_message=gettext("已为%(n)d名楼栋长办理卸任。"),
         )

@@ -1,15 +1,16 @@
 """Admin of the committee's offices: terms with their seats, representatives and supervision members.
 
-The term's rules (seat count, no committee member nor close relative of one on the supervision
-committee) are checked under the term's row lock, the same as ``committee.services.offices``.
+Every save, inline row and delete goes through ``committee.services.offices`` (``ServiceSaveMixin``),
+which checks the term's rules (seat count; no committee member nor a close relative of one on the
+supervision committee) under the term's row lock. Rows of one submission are saved one by one, so a
+seat and a supervisor that are fine alone but not together are refused as well, and the whole
+submission is rolled back.
 """
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from committee import services
@@ -19,53 +20,48 @@ from committee.models import (
     Representative,
     SupervisionMember,
 )
-from committee.selectors import supervision_conflict
 from core.admin_base import (
     CommunityScopedTabularInline,
     ScopedHistoryAdmin,
+    ServiceSaveMixin,
 )
-from core.errors import RuleViolation
+from core.admin_service import changed, cleaned
+
+_SEAT_FIELDS = ("term", "resident", "role", "starts_on", "ended_on")
+_REPRESENTATIVE_FIELDS = ("term", "group", "resident", "elected_on", "ended_on")
+_SUPERVISOR_FIELDS = ("term", "resident", "role", "elected_on", "ended_on")
 
 
-class SeatFormSet(forms.BaseInlineFormSet):
-    """Seats of one term: never more than ``rules.seats_max``; no supervision member's kin."""
-
-    def clean(self):
-        super().clean()
-        term = self.instance
-        if any(self.errors) or not term.community_id:
-            return
-        if term.pk:
-            term = services.lock_term(term)
-        active = 0
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            if form.cleaned_data.get("ended_on") is None:
-                active += 1
-                resident = form.cleaned_data.get("resident")
-                if resident is not None and term.pk and form.has_changed():
-                    try:
-                        services.seat_supervision_check(term=term, resident=resident)
-                    except RuleViolation as e:
-                        form.add_error("resident", e.messages)
-        seats_max = term.community.rules.seats_max
-        if active > seats_max:
-            raise forms.ValidationError(
-                gettext("在任居委会成员%(n)d名，超过最多%(max)d名的规定。") % {"n": active, "max": seats_max}
-            )
-
-
-class SupervisionFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        if self.instance.pk and not any(self.errors):
-            services.lock_term(self.instance)  # held until the admin's transaction commits
+def _office_save(request, obj, form, change, *, term=None):
+    """Add or change a seat, representative or supervision member typed in its own form or in a row
+    of the term's form (``term`` given). Returns the saved office and the service's warnings."""
+    if isinstance(obj, CommitteeSeat):
+        if change:
+            result = services.seat_update(seat=obj, actor=request.user, **changed(form, fields=_SEAT_FIELDS))
+        else:
+            data = cleaned(form, fields=_SEAT_FIELDS)
+            data["term"] = term or data["term"]
+            result = services.seat_add(actor=request.user, **data)
+        return result.seat, result.warnings
+    if isinstance(obj, Representative):
+        if change:
+            return services.representative_update(
+                representative=obj, actor=request.user, **changed(form, fields=_REPRESENTATIVE_FIELDS)
+            ), []
+        data = cleaned(form, fields=_REPRESENTATIVE_FIELDS)
+        data["term"] = term or data["term"]
+        return services.representative_add(actor=request.user, **data), []
+    if change:
+        return services.supervision_member_update(
+            member=obj, actor=request.user, **changed(form, fields=_SUPERVISOR_FIELDS)
+        ), []
+    data = cleaned(form, fields=_SUPERVISOR_FIELDS)
+    data["term"] = term or data["term"]
+    return services.supervision_member_add(actor=request.user, **data), []
 
 
 class SeatInline(CommunityScopedTabularInline):
     model = CommitteeSeat
-    formset = SeatFormSet
     extra = 0
     fields = ["role", "resident", "starts_on", "ended_on"]
     autocomplete_fields = ["resident"]
@@ -80,14 +76,13 @@ class RepresentativeInline(CommunityScopedTabularInline):
 
 class SupervisionInline(CommunityScopedTabularInline):
     model = SupervisionMember
-    formset = SupervisionFormSet
     extra = 0
     fields = ["role", "resident", "elected_on", "ended_on"]
     autocomplete_fields = ["resident"]
 
 
 @admin.register(CommitteeTerm)
-class CommitteeTermAdmin(ScopedHistoryAdmin):
+class CommitteeTermAdmin(ServiceSaveMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["__str__", "community", "number", "starts_on", "ends_on", "seat_count"]
     list_select_related = ["community"]
@@ -106,86 +101,58 @@ class CommitteeTermAdmin(ScopedHistoryAdmin):
     def seat_count(self, obj):
         return obj._seats
 
+    def service_save(self, request, obj, form, change):
+        fields = ("community", "number", "starts_on", "ends_on")
+        if change:
+            return services.term_update(term=obj, actor=request.user, **changed(form, fields=fields))
+        return services.term_create(actor=request.user, **cleaned(form, fields=fields))
+
+    def service_delete(self, request, obj):
+        services.registry_record_delete(record=obj, actor=request.user)
+
+    def service_save_inline(self, request, parent, obj, form, change):
+        office, _warnings = _office_save(request, obj, form, change, term=parent)
+        return office  # the term's warnings are given once, after every row (save_related)
+
+    def service_delete_inline(self, request, parent, obj):
+        services.office_remove(office=obj, actor=request.user)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        term = form.instance
-        # Seats and supervisors edited in one submission are each fine alone; check them together.
-        for member in SupervisionMember.objects.filter(term=term, ended_on__isnull=True).select_related(
-            "resident"
-        ):
-            problem = supervision_conflict(resident=member.resident, term=term)
-            if problem:
-                raise RuleViolation(problem)
-        for warning in services.seat_warnings(term):
-            messages.warning(request, warning)
+        for warning in services.seat_warnings(form.instance):
+            self.warn(request, warning)
 
 
-class SeatAdminForm(forms.ModelForm):
-    class Meta:
-        model = CommitteeSeat
-        fields = ["term", "resident", "role", "starts_on", "ended_on"]
+class _OfficeAdmin(ServiceSaveMixin, ScopedHistoryAdmin):
+    community_field = "term__community"
+    list_select_related = ["resident", "term", "term__community"]
+    search_fields = ["resident__name"]
+    autocomplete_fields = ["resident"]
 
-    def clean(self):
-        cleaned = super().clean()
-        term, resident = cleaned.get("term"), cleaned.get("resident")
-        if term and resident:
-            term = services.lock_term(term)
-            active = cleaned.get("ended_on") is None
-            try:
-                services.seat_check(
-                    term=term, resident=resident, exclude_pk=self.instance.pk, adding=int(active)
-                )
-            except RuleViolation as e:
-                raise forms.ValidationError(e.messages) from e
-        return cleaned
+    def service_save(self, request, obj, form, change):
+        office, warnings = _office_save(request, obj, form, change)
+        for warning in warnings:
+            self.warn(request, warning)
+        return office
+
+    def service_delete(self, request, obj):
+        services.office_remove(office=obj, actor=request.user)
 
 
 @admin.register(CommitteeSeat)
-class CommitteeSeatAdmin(ScopedHistoryAdmin):
-    community_field = "term__community"
-    form = SeatAdminForm
+class CommitteeSeatAdmin(_OfficeAdmin):
     list_display = ["resident", "role", "term", "starts_on", "ended_on"]
-    list_select_related = ["resident", "term", "term__community"]
     list_filter = ["term__community", "role"]
-    search_fields = ["resident__name"]
-    autocomplete_fields = ["resident"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        for warning in services.seat_warnings(obj.term):
-            messages.warning(request, warning)
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(ScopedHistoryAdmin):
-    community_field = "term__community"
+class RepresentativeAdmin(_OfficeAdmin):
     list_display = ["resident", "group", "term", "elected_on", "ended_on"]
     list_select_related = ["resident", "group", "term", "term__community"]
     list_filter = ["term__community", "group"]
-    search_fields = ["resident__name"]
-    autocomplete_fields = ["resident"]
-
-
-class SupervisionAdminForm(forms.ModelForm):
-    class Meta:
-        model = SupervisionMember
-        fields = ["term", "resident", "role", "elected_on", "ended_on"]
-
-    def clean(self):
-        cleaned = super().clean()
-        term, resident = cleaned.get("term"), cleaned.get("resident")
-        if term and resident and (self.instance.pk is None or {"term", "resident"} & set(self.changed_data)):
-            # The rule is the service's; the term's lock makes a concurrent seat add wait for us.
-            services.supervision_check(term=services.lock_term(term), resident=resident)
-        return cleaned
 
 
 @admin.register(SupervisionMember)
-class SupervisionMemberAdmin(ScopedHistoryAdmin):
-    community_field = "term__community"
-    form = SupervisionAdminForm
+class SupervisionMemberAdmin(_OfficeAdmin):
     list_display = ["resident", "role", "term", "elected_on", "ended_on"]
-    list_select_related = ["resident", "term", "term__community"]
     list_filter = ["term__community", "role"]
-    search_fields = ["resident__name"]
-    autocomplete_fields = ["resident"]

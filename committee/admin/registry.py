@@ -1,4 +1,8 @@
-"""Admin of the registry: residents' groups, buildings, households, residents and their kinship."""
+"""Admin of the registry: residents' groups, buildings, households, residents and their kinship.
+
+Every save, inline row and delete goes through ``committee.services`` (``ServiceSaveMixin``): the
+rules live there and in the models' constraints; the forms only shape what was typed.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,45 @@ from core import privacy
 from core.admin_base import (
     CommunityScopedTabularInline,
     ScopedHistoryAdmin,
+    ServiceSaveMixin,
     run_service_on_each,
 )
 from core.admin_privacy import PersonalDataMixin
+from core.admin_service import changed, cleaned
+
+_RESIDENT_FIELDS = (
+    "name",
+    "id_number",
+    "relation_to_head",
+    "phone",
+    "residence",
+    "moved_in_on",
+    "moved_out_on",
+    "deceased_on",
+    "notes",
+)
+
+
+def _resident_save(request, obj, form, change, *, household=None):
+    """A resident typed in the resident's own form or in a row of the household's form."""
+    if change:
+        return services.resident_update(
+            resident=obj, actor=request.user, **changed(form, fields=(*_RESIDENT_FIELDS, "household"))
+        )
+    data = cleaned(form, fields=_RESIDENT_FIELDS)
+    data.setdefault("id_number", "")
+    return services.resident_create(
+        household=household or form.cleaned_data["household"], actor=request.user, **data
+    )
+
+
+class RegistryDeleteMixin:
+    def service_delete(self, request, obj):
+        services.registry_record_delete(record=obj, actor=request.user)
 
 
 @admin.register(ResidentsGroup)
-class ResidentsGroupAdmin(ScopedHistoryAdmin):
+class ResidentsGroupAdmin(RegistryDeleteMixin, ServiceSaveMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["number", "name", "community", "leader"]
     list_display_links = ["number", "name"]
@@ -39,14 +75,36 @@ class ResidentsGroupAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ["leader"]
     ordering = ["community", "number"]
 
+    def service_save(self, request, obj, form, change):
+        if change:
+            return services.residents_group_update(
+                group=obj,
+                actor=request.user,
+                **changed(form, fields=("community", "number", "name", "leader")),
+            )
+        return services.residents_group_create(
+            actor=request.user, **cleaned(form, fields=("community", "number", "name", "leader"))
+        )
+
 
 @admin.register(Building)
-class BuildingAdmin(ScopedHistoryAdmin):
+class BuildingAdmin(RegistryDeleteMixin, ServiceSaveMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["name", "group", "community", "floors"]
     list_select_related = ["group", "community"]
     list_filter = ["community", "group"]
     search_fields = ["name"]
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            return services.building_update(
+                building=obj,
+                actor=request.user,
+                **changed(form, fields=("community", "group", "name", "floors")),
+            )
+        return services.building_create(
+            actor=request.user, **cleaned(form, fields=("community", "group", "name", "floors"))
+        )
 
 
 class ResidentInline(PersonalDataMixin, CommunityScopedTabularInline):
@@ -69,7 +127,9 @@ class ResidentInline(PersonalDataMixin, CommunityScopedTabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ImportAdminMixin, HouseholdSearchMixin, ScopedHistoryAdmin):
+class HouseholdAdmin(
+    RegistryDeleteMixin, ServiceSaveMixin, ImportAdminMixin, HouseholdSearchMixin, ScopedHistoryAdmin
+):
     community_field = "community"
     list_display = ["number", "address", "group", "building", "community", "member_count"]
     list_select_related = ["group", "building", "community"]
@@ -104,9 +164,23 @@ class HouseholdAdmin(ImportAdminMixin, HouseholdSearchMixin, ScopedHistoryAdmin)
     def member_count(self, obj):
         return obj._members
 
-    def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        super().save_model(request, obj, form, change)
+    def service_save(self, request, obj, form, change):
+        if change:
+            return services.household_update(
+                household=obj,
+                actor=request.user,
+                **changed(form, fields=("community", "number", "address", "group", "building")),
+            )
+        return services.household_create(
+            actor=request.user,
+            **cleaned(form, fields=("community", "number", "address", "group", "building")),
+        )
+
+    def service_save_inline(self, request, parent, obj, form, change):
+        return _resident_save(request, obj, form, change, household=parent)
+
+    def service_delete_inline(self, request, parent, obj):
+        services.registry_record_delete(record=obj, actor=request.user)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -137,7 +211,14 @@ class KinshipInline(CommunityScopedTabularInline):
 
 
 @admin.register(Resident)
-class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, ScopedHistoryAdmin):
+class ResidentAdmin(
+    RegistryDeleteMixin,
+    ServiceSaveMixin,
+    PersonalDataMixin,
+    ImportAdminMixin,
+    ResidentSearchMixin,
+    ScopedHistoryAdmin,
+):
     community_field = "community"
     personal_fields = {"id_number": "id", "phone": "phone"}
     list_display = [
@@ -181,6 +262,24 @@ class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, Sc
     list_per_page = 50
     actions = ["move_out_today"]
 
+    def service_save(self, request, obj, form, change):
+        return _resident_save(request, obj, form, change)
+
+    def service_save_inline(self, request, parent, obj, form, change):
+        if change:
+            return services.kinship_update(
+                kinship=obj, actor=request.user, **changed(form, fields=("person", "relative", "kind"))
+            )
+        return services.kinship_add(
+            person=parent,
+            relative=form.cleaned_data["relative"],
+            kind=form.cleaned_data["kind"],
+            actor=request.user,
+        )
+
+    def service_delete_inline(self, request, parent, obj):
+        services.kinship_remove(kinship=obj, actor=request.user)
+
     @admin.display(description=_("身份证号码"))
     def masked_id(self, obj):
         return privacy.LIST_VIEW.id_number(obj.id_number)  # lists: masked for every role
@@ -213,10 +312,22 @@ class ResidentAdmin(PersonalDataMixin, ImportAdminMixin, ResidentSearchMixin, Sc
 
 
 @admin.register(Kinship)
-class KinshipAdmin(ScopedHistoryAdmin):
+class KinshipAdmin(ServiceSaveMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["person", "kind", "relative", "community"]
     list_select_related = ["person", "relative", "community"]
     list_filter = ["community", "kind"]
     search_fields = ["person__name", "relative__name", "=person__id_number", "=relative__id_number"]
     autocomplete_fields = ["person", "relative"]
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            return services.kinship_update(
+                kinship=obj, actor=request.user, **changed(form, fields=("person", "relative", "kind"))
+            )
+        return services.kinship_add(
+            actor=request.user, **cleaned(form, fields=("person", "relative", "kind"))
+        )
+
+    def service_delete(self, request, obj):
+        services.kinship_remove(kinship=obj, actor=request.user)

@@ -1,7 +1,9 @@
 """Writes to the committee's offices: terms, seats, residents' representatives, supervision members.
 
 Seat and supervision changes of one term take the term's row lock (:func:`lock_term`), so the rule
-that no committee member nor a close relative of one supervises holds under concurrent writes.
+that no committee member nor a close relative of one supervises holds under concurrent writes; terms
+of one community take the community's row lock, so two overlapping terms cannot both pass the check.
+The admin saves through these too (``committee.admin.offices``).
 """
 
 import datetime as dt
@@ -35,9 +37,32 @@ def term_create(
 ) -> CommitteeTerm:
     """A committee term; the end date defaults to ``community.rules.term_years`` (5) years later."""
     check_scope(actor, community.pk)
+    _lock_community(community.pk)
     term = CommitteeTerm(community=community, number=number, starts_on=starts_on, ends_on=ends_on)
     save_governed(term, actor=actor, reason=_("新建届次"))
     return term
+
+
+@transaction.atomic
+def term_update(*, term: CommitteeTerm, actor: User | None, **changes) -> CommitteeTerm:
+    """Change a term's number or dates (no overlap with another term: ``CommitteeTerm.clean``)."""
+    term = CommitteeTerm.objects.select_for_update().get(pk=term.pk)
+    check_scope(actor, term.community_id)
+    if "community" in changes and changes.pop("community").pk != term.community_id:
+        raise RuleViolation({"community": [_("届次不能转到其他社区。")]})
+    _lock_community(term.community_id)
+    unknown = set(changes) - {"number", "starts_on", "ends_on"}
+    if unknown:
+        raise TypeError(f"term_update: not editable: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(term, name, value)
+    save_governed(term, actor=actor, reason=_("修改届次"))
+    return term
+
+
+def _lock_community(community_id: int) -> None:
+    # The overlap check reads the community's other terms; two writers queue here.
+    Community.objects.select_for_update().filter(pk=community_id).first()
 
 
 @dataclass
@@ -112,13 +137,59 @@ def seat_add(
     role: str,
     actor: User | None,
     starts_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
 ) -> SeatAdded:
+    """DOMAIN.md: at most ``rules.seats_max`` sitting members; no supervision member nor a close
+    relative of one. A seat entered already ended (a past member) only needs the row's own checks."""
     term = lock_term(term)
     check_scope(actor, term.community_id)
-    seat_check(term=term, resident=resident)
-    seat = CommitteeSeat(term=term, resident=resident, role=role, starts_on=starts_on or term.starts_on)
+    if ended_on is None:
+        seat_check(term=term, resident=resident)
+    seat = CommitteeSeat(
+        term=term, resident=resident, role=role, starts_on=starts_on or term.starts_on, ended_on=ended_on
+    )
     save_governed(seat, actor=actor, reason=_("增加居委会成员"))
     return SeatAdded(seat=seat, warnings=seat_warnings(term))
+
+
+@transaction.atomic
+def seat_update(*, seat: CommitteeSeat, actor: User | None, **changes) -> SeatAdded:
+    """Change a seat (role, member, dates, or move it to another term). The seat rules apply when
+    the result sits and it did not sit before in the same term with the same member."""
+    seat = CommitteeSeat.objects.select_for_update().get(pk=seat.pk)
+    check_scope(actor, seat.term.community_id)
+    term = lock_term(changes.get("term", seat.term))
+    check_scope(actor, term.community_id)
+    resident = changes.get("resident", seat.resident)
+    sits = changes.get("ended_on", seat.ended_on) is None
+    newly = seat.ended_on is not None or resident.pk != seat.resident_id or term.pk != seat.term_id
+    if sits and newly:
+        seat_check(term=term, resident=resident, exclude_pk=seat.pk)
+    _set(seat, changes, {"term", "resident", "role", "starts_on", "ended_on"})
+    save_governed(seat, actor=actor, reason=_("修改居委会成员"))
+    return SeatAdded(seat=seat, warnings=seat_warnings(term))
+
+
+def _set(office, changes: dict, editable: set[str]) -> None:
+    unknown = set(changes) - editable
+    if unknown:
+        raise TypeError(f"{type(office).__name__}: not editable: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(office, name, value)
+
+
+@transaction.atomic
+def office_remove(*, office: CommitteeSeat | Representative | SupervisionMember, actor: User | None) -> None:
+    """Delete an office entered by mistake (a member who leaves gets an end date instead, which
+    keeps the record). Removing an office can only relax the term's rules, but it takes the term's
+    lock like every other change of the term's offices."""
+    model = type(office)
+    office = model.objects.select_for_update().select_related("term").get(pk=office.pk)
+    check_scope(actor, office.term.community_id)
+    lock_term(office.term)
+    office._history_user = actor
+    office._change_reason = _("删除任职记录")
+    office.delete()
 
 
 @transaction.atomic
@@ -129,10 +200,23 @@ def representative_add(
     resident: Resident,
     actor: User | None,
     elected_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
 ) -> Representative:
+    """A representative is elected by their own residents' group (``Representative.clean``)."""
     check_scope(actor, term.community_id)
-    rep = Representative(term=term, group=group, resident=resident, elected_on=elected_on)
+    rep = Representative(term=term, group=group, resident=resident, elected_on=elected_on, ended_on=ended_on)
     save_governed(rep, actor=actor, reason=_("增加居民代表"))
+    return rep
+
+
+@transaction.atomic
+def representative_update(*, representative: Representative, actor: User | None, **changes) -> Representative:
+    rep = Representative.objects.select_for_update().select_related("term").get(pk=representative.pk)
+    check_scope(actor, rep.term.community_id)
+    if "term" in changes:
+        check_scope(actor, changes["term"].community_id)
+    _set(rep, changes, {"term", "group", "resident", "elected_on", "ended_on"})
+    save_governed(rep, actor=actor, reason=_("修改居民代表"))
     return rep
 
 
@@ -152,10 +236,34 @@ def supervision_member_add(
     actor: User | None,
     role: str = SupervisionMember.Role.MEMBER,
     elected_on: dt.date | None = None,
+    ended_on: dt.date | None = None,
 ) -> SupervisionMember:
     term = lock_term(term)
     check_scope(actor, term.community_id)
-    supervision_check(term=term, resident=resident)
-    member = SupervisionMember(term=term, resident=resident, role=role, elected_on=elected_on)
+    if ended_on is None:
+        supervision_check(term=term, resident=resident)
+    member = SupervisionMember(
+        term=term, resident=resident, role=role, elected_on=elected_on, ended_on=ended_on
+    )
     save_governed(member, actor=actor, reason=_("增加居务监督委员"))
+    return member
+
+
+@transaction.atomic
+def supervision_member_update(
+    *, member: SupervisionMember, actor: User | None, **changes
+) -> SupervisionMember:
+    """The supervision rule applies when the result sits and did not sit before in the same term
+    with the same person."""
+    member = SupervisionMember.objects.select_for_update().get(pk=member.pk)
+    check_scope(actor, member.term.community_id)
+    term = lock_term(changes.get("term", member.term))
+    check_scope(actor, term.community_id)
+    resident = changes.get("resident", member.resident)
+    sits = changes.get("ended_on", member.ended_on) is None
+    newly = member.ended_on is not None or resident.pk != member.resident_id or term.pk != member.term_id
+    if sits and newly:
+        supervision_check(term=term, resident=resident)
+    _set(member, changes, {"term", "resident", "role", "elected_on", "ended_on"})
+    save_governed(member, actor=actor, reason=_("修改居务监督委员"))
     return member

@@ -210,7 +210,7 @@ class PostingAdmin(PostingStepsMixin, CommunityScopedAdmin, SimpleHistoryAdmin):
             ),
         )
 
-    @admin.display(description=_("防篡改公开登记簿"))
+    @admin.display(description=_("公开登记簿"))
     def ledger_entries_list(self, obj: Posting):
         rows = [
             (

@@ -1,4 +1,4 @@
-"""The tamper-evident record of the board (公开记录链): a per-community SHA-256 hash chain.
+"""The tamper-evident record of the board (公开登记簿): a per-community SHA-256 hash chain.
 
 Every state change of what the board shows appends one :class:`~notices.models.LedgerEntry`: the
 release of a posting (``publish``; a new version is the release of its own posting), the replacement
@@ -11,7 +11,7 @@ of the old version by it (``replace``) and a withdrawal (``withdraw``)::
 The content covers every field that changes what a resident sees (:func:`canonical_content`).
 ``prev_hash`` of the first entry of a community is :data:`GENESIS`.
 
-:func:`verify_chain` (``manage.py verify_ledger``, the admin's 校验记录链) checks, per community:
+:func:`verify_chain` (``manage.py verify_ledger``, the admin's 核对登记簿是否被改动) checks, per community:
 
 1. the chain itself: consecutive sequence numbers, each entry linked to the previous one, each entry's
    hash, times that never go back;

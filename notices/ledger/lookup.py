@@ -17,7 +17,7 @@ from notices.models import LedgerEntry, MonthlyDisclosure
 
 _HEX = re.compile(r"^[0-9a-f]+$")
 # What a hash copied from paper, a PDF or a phone picks up around and inside it: a label before a
-# colon ("月末记录链哈希："), spaces and line breaks, dashes of every width, an ellipsis.
+# colon ("月末登记码："), spaces and line breaks, dashes of every width, an ellipsis.
 _LABEL = re.compile(r"^[^0-9A-Za-z]*[:：]")
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−﹣－:：.…·_\u200b-\u200d\ufeff]")
 

@@ -228,7 +228,7 @@ def _check_sheets(community: Community, walk: _Walk, sheets: list[MonthlyDisclos
                     None,
                     None,
                     _(
-                        "%(month)s居务公开月报（第%(v)d版）所印的月末记录链哈希 %(hash)s 不在登记簿中："
+                        "%(month)s居务公开月报（第%(v)d版）所印的月末登记码 %(hash)s 不在登记簿中："
                         "月报印制后登记簿被截断或改写"
                     )
                     % {"month": month_label(sheet.month), "v": sheet.version, "hash": sheet.ledger_hash[:16]},

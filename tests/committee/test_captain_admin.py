@@ -154,6 +154,29 @@ def test_confirming_one_of_two_warns_about_the_other(client, xingfu):
     assert first.status == cm.BuildingCaptain.Status.CONFIRMED
 
 
+def test_end_selected_ends_a_confirmed_captain_and_refuses_a_nomination(client, xingfu):
+    _community, chair, b, p = xingfu
+    captain = s.captain_nominate(building=b["11号楼"], resident=p["chen"], actor=chair)
+    posting = s.captains_post(captains=[captain], actor=chair, at=MONDAY).posting
+    open_one = s.captain_nominate(building=b["1号楼"], resident=p["liu"], actor=chair)
+    client.force_login(chair)
+    with time_machine.travel(posting.expire_at + dt.timedelta(hours=1), tick=False):
+        s.captain_confirm(captain=captain, actor=chair)
+        response = client.post(
+            CHANGELIST, {"action": "end_selected", ACTION_CHECKBOX_NAME: [captain.pk, open_one.pk]}
+        )
+    assert response.status_code == 302
+    msgs = _messages(response)
+    assert "已为1名楼栋长办理卸任。" in msgs
+    assert any(m.startswith(str(open_one)) for m in msgs)  # refused, with the reason, row by row
+    captain.refresh_from_db()
+    open_one.refresh_from_db()
+    assert captain.status == cm.BuildingCaptain.Status.ENDED
+    assert "经居委会同意卸任" in captain.decision_note
+    assert captain.history.latest().history_user == chair
+    assert open_one.status == cm.BuildingCaptain.Status.NOMINATED
+
+
 # --- The posting: preview, then publish ------------------------------------------------------------
 
 

@@ -97,7 +97,7 @@ def test_a_withdrawn_posting_sends_the_nomination_back_through_the_flow(
     [
         (S.NOMINATED, {"post_selected", "reject_selected"}),
         (S.POSTED, {"confirm_selected", "reject_selected"}),
-        (S.CONFIRMED, set()),
+        (S.CONFIRMED, {"end_selected"}),
         (S.REJECTED, set()),
         (S.ENDED, set()),
     ],

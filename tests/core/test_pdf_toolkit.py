@@ -57,7 +57,7 @@ def test_a_minimal_document_gets_header_page_numbers_hash_and_qr_on_every_page()
 def test_a_document_without_ledger_entries_says_so_in_the_footer():
     data, _pages = _document(ledger_hash="")
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
-    assert "月末记录链哈希：本月末尚无公开记录" in text
+    assert "月末登记码：本月末尚无公开记录" in text
 
 
 def test_css_strings_are_quoted_for_margin_boxes():

@@ -113,7 +113,7 @@ def test_content_hash_pasted_names_the_posting_and_its_state(client, community, 
         lambda h: _grouped(h, 8),  # as the sheet prints it
         lambda h: _grouped(h, 8).replace(" ", "\n", 3).upper(),  # copied over line breaks
         lambda h: "-".join(h[i : i + 4] for i in range(0, 64, 4)),
-        lambda h: "月末记录链哈希：" + _grouped(h, 8),  # with the sheet's label
+        lambda h: "月末登记码：" + _grouped(h, 8),  # with the sheet's label
         lambda h: _grouped(h, 8).translate(
             str.maketrans("0123456789abcdef", "０１２３４５６７８９ａｂｃｄｅｆ")
         ),
@@ -154,13 +154,14 @@ def test_a_sheet_hash_the_chain_lost_is_an_alarm(client, community, clock, novem
         cursor.execute("ALTER TABLE notices_ledgerentry ENABLE TRIGGER USER")
     page = _text(_verify(client, community, hash=november["head"]))
     assert "与记录一致" not in page
-    assert "2026年11月居务公开月报" in page and "记录链中已没有这一条" in page
+    assert "2026年11月居务公开月报" in page and "登记簿中已没有这一条" in page
 
 
 def test_verify_page_shows_the_last_published_head(client, community, clock, november):
-    assert "最近公布的记录链头" not in _text(_verify(client, community))
+    assert "最近公布的登记簿末条" not in _text(_verify(client, community))
     publish_ledger_heads(at=DEC_2)
     page = _text(_verify(client, community))
     head = ledger.latest_published_head(community)
-    assert "最近公布的记录链头" in page and f"第 {head.sequence} 条" in page
+    assert "最近公布的登记簿末条" in page and f"第 {head.sequence} 条" in page
+    assert "记录链" not in page and "公开登记簿" in page  # one plain term, as the admin says
     assert _grouped(head.entry_hash, 8) in page  # as the sheet prints it
