@@ -12,3 +12,12 @@ class AffairsConfig(AppConfig):
         from affairs import meetings_ready
 
         meetings_ready.register()
+
+        # Opinions and finance (affairs/desk_opinions.py, sheet_*.py, tasks/opinions.py): the desk's
+        # to-dos, the monthly sheet's sections, the reminder schedule and the demo seeders.
+        from affairs import desk_opinions, seed_opinions, sheet_finance, sheet_opinions  # noqa: F401
+        from affairs.tasks import opinions as _opinion_tasks  # noqa: F401
+
+        sheet_opinions.register()
+        sheet_finance.register()
+        _opinion_tasks.register_schedule()

@@ -251,6 +251,8 @@ BUILDERS: dict[type[models.Model], Callable[[core_models.Community], list[models
         for name in ("IntervalSchedule", "CrontabSchedule", "SolarSchedule", "ClockedSchedule")
     },
 }
+# affairs: opinions and finance (tests/affairs/opinions/builders.py).
+BUILDERS.update(__import__("tests.affairs.opinions.builders", fromlist=["x"]).opinion_builders())
 
 # assistance: its admins' objects (tests/assistance/builders.py).
 from tests.assistance.builders import BUILDERS as _ASSISTANCE_BUILDERS  # noqa: E402

@@ -1,1 +1,1 @@
-"""Writes of the affairs app, one module per concept (meetings, motions, implementation, ...)."""
+"""Writes of the affairs app (STYLE.md: keyword-only, atomic, Chinese domain errors), by concept."""

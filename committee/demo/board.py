@@ -1,7 +1,7 @@
 """Demo postings on the public board (part of ``seed_demo``), through ``notices.services``.
 
-A realistic few months of 幸福社区's board: monthly finance disclosures with an income/expense table
-(one corrected to version 2), water-cut notices (one past, one coming), the residents' convention,
+A realistic few months of 幸福社区's board (monthly finance statements come from the affairs app's
+entries, one corrected to version 2): water-cut notices (one past, one coming), the residents' convention,
 the list of admitted government tasks, hardship postings with masked names only (one open for
 objections), an urgent notice, a withdrawn notice, resolutions and their implementation, and the
 building-captain nominations posted with objections open (``committee.services.captains_post``).
@@ -19,7 +19,6 @@ from django.db.models import Count
 from django.utils import timezone
 
 from committee.models import BuildingCaptain, Resident
-from core.dates import previous_month
 from core.idnumbers import mask_name
 from core.models import Community
 
@@ -28,43 +27,8 @@ def _at(day: dt.date, hour: int = 9, minute: int = 0) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def _month_start(day: dt.date, back: int) -> dt.date:
-    """The first day of the month ``back`` months before ``day``'s (0: ``day``'s own)."""
-    month = day.replace(day=1)
-    for _ in range(back):
-        month = previous_month(month)
-    return month
-
-
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
-
-
-def _finance_body(rng: random.Random, month: dt.date) -> tuple[str, Decimal]:
-    income = [
-        ("上级拨付社区工作经费", Decimal(rng.randint(40, 60) * 1000)),
-        ("社区公益服务项目资金", Decimal(rng.randint(8, 20) * 1000)),
-        ("停车管理收入", Decimal(rng.randint(30, 90) * 100)),
-    ]
-    expense = [
-        ("办公费", Decimal(rng.randint(15, 40) * 100) + Decimal("0.50")),
-        ("水电费", Decimal(rng.randint(20, 50) * 100)),
-        ("环境整治（楼道清理、垃圾清运）", Decimal(rng.randint(50, 120) * 100)),
-        ("为老服务（助餐、探访）", Decimal(rng.randint(30, 80) * 100)),
-        ("文体活动", Decimal(rng.randint(5, 30) * 100)),
-    ]
-    total_in = sum(v for _n, v in income)
-    total_out = sum(v for _n, v in expense)
-    rows = "".join(f"<tr><td>收入</td><td>{n}</td><td>{_money(v)}</td></tr>" for n, v in income)
-    rows += "".join(f"<tr><td>支出</td><td>{n}</td><td>{_money(v)}</td></tr>" for n, v in expense)
-    body = (
-        f"<p>现将本社区{month.year}年{month.month}月财务收支情况公开如下（单位：元），请居民监督。</p>"
-        "<table><thead><tr><th>类别</th><th>项目</th><th>金额</th></tr></thead>"
-        f"<tbody>{rows}<tr><td><strong>合计</strong></td><td>收入 {_money(total_in)}；支出 {_money(total_out)}</td>"
-        f"<td>结余 {_money(total_in - total_out)}</td></tr></tbody></table>"
-        "<p>如有疑问，请于公开之日起10日内向居务监督委员会反映。</p>"
-    )
-    return body, total_out
 
 
 def seed_postings(*, community: Community, rng: random.Random, today: dt.date | None = None) -> int:
@@ -79,32 +43,8 @@ def seed_postings(*, community: Community, rng: random.Random, today: dt.date | 
     def post(when: dt.datetime, **fields) -> None:
         events.append((when, "publish", fields))
 
-    # Finance: the last four months, each posted on the 5th of the following month for 30 days.
-    corrected_month = _month_start(today, 2)
-    for back in range(4, 0, -1):
-        month = _month_start(today, back)
-        published = _month_start(today, back - 1) + dt.timedelta(days=4)
-        if _at(published) > now:
-            continue
-        body, _out = _finance_body(rng, month)
-        fields = {
-            "category": Category.FINANCE,
-            "title": f"{month.year}年{month.month}月财务收支公开",
-            "body": body,
-            "publish_at": _at(published),
-            "expire_at": _at(published + dt.timedelta(days=30), 18),
-            "key": f"finance-{back}",
-        }
-        post(_at(published), **fields)
-        if month == corrected_month:
-            body2, _ = _finance_body(random.Random(rng.random()), month)
-            events.append(
-                (
-                    _at(published + dt.timedelta(days=3), 15),
-                    "correct",
-                    {"key": f"finance-{back}", "body": body2, "note": "办公费金额录入有误，予以更正"},
-                )
-            )
+    # Finance is posted by the affairs app from its entries (affairs/seed_opinions.py: statements
+    # generated from income and expense entries, one corrected to version 2), not typed here.
 
     # Conventions and lists that stay up until replaced.
     post(
