@@ -18,6 +18,14 @@ class AffairsConfig(AppConfig):
         from affairs import desk_opinions, seed_opinions, sheet_finance, sheet_opinions  # noqa: F401
         from affairs.tasks import opinions as _opinion_tasks  # noqa: F401
 
+        # Tabs of the public pages, between the board and its archive.
+        from notices import nav
+
+        nav.register_tab(section="meetings", label=_("会议与决议"), url_name="affairs:meetings", order=20)
+        nav.register_tab(
+            section="opinions", label=_("居民意见"), url_name="affairs:opinion_figures", order=30
+        )
+
         sheet_opinions.register()
         sheet_finance.register()
         _opinion_tasks.register_schedule()

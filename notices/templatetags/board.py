@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from core import windows
-from notices import bodytext
+from notices import bodytext, nav
 
 register = template.Library()
 
@@ -78,3 +78,9 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def community_tabs(slug: str, section: str = "") -> list[dict]:
+    """The public tab bar of a community: the board's tabs and those the apps registered."""
+    return nav.tabs(slug, section)
