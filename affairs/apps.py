@@ -21,7 +21,7 @@ class AffairsConfig(AppConfig):
         # Tabs of the public pages, between the board and its archive.
         from notices import nav
 
-        nav.register_tab(section="meetings", label=_("会议与决议"), url_name="affairs:meetings", order=20)
+        nav.register_tab(section="meetings", label=_("会议与议事"), url_name="affairs:meetings", order=20)
         nav.register_tab(
             section="opinions", label=_("居民意见"), url_name="affairs:opinion_figures", order=30
         )
