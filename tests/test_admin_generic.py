@@ -251,6 +251,8 @@ BUILDERS: dict[type[models.Model], Callable[[core_models.Community], list[models
         for name in ("IntervalSchedule", "CrontabSchedule", "SolarSchedule", "ClockedSchedule")
     },
 }
+# The domain apps' admins bring their own builders (tests/<app>/builders.py).
+BUILDERS.update(__import__("tests.elections.builders", fromlist=["BUILDERS"]).BUILDERS)
 
 
 # --- Driving the admin as a person would --------------------------------------------------------------

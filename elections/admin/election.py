@@ -1,0 +1,237 @@
+"""Admin of elections: the frame (seats, election committee), the steps the state allows (each a
+button leading to a confirmation page that runs the step's service), and the record of steps."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.admin_base import CommunityScopedTabularInline, ScopedHistoryAdmin
+from core.errors import RuleViolation
+from core.governed import save_governed
+from core.workflow_admin import log_html, steps_html
+from elections import services
+from elections.desk import next_step
+from elections.flow import ELECTION_FLOW
+from elections.models import Election, ElectionCommitteeMember, Seat
+
+# The service that performs each staff step (the workflow checks run inside it).
+STEP_SERVICES = {
+    "post_roll": services.election_post_roll,
+    "open_nominations": services.election_open_nominations,
+    "start_vetting": services.election_start_vetting,
+    "open_voting": services.election_open_voting,
+    "close_voting": services.election_close_voting,
+    "close": services.election_close,
+}
+
+
+def register_step(name: str, service) -> None:
+    STEP_SERVICES[name] = service
+
+
+class SeatInline(CommunityScopedTabularInline):
+    model = Seat
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or obj.status == Election.Status.DRAFT
+        )
+
+    has_add_permission = has_delete_permission = lambda self, request, obj=None: (  # noqa: E731
+        SeatInline.has_change_permission(self, request, obj)
+    )
+
+
+class CommitteeMemberInline(CommunityScopedTabularInline):
+    model = ElectionCommitteeMember
+    extra = 0
+    fields = ["resident", "is_chair", "stepped_down_at", "step_down_reason"]
+    readonly_fields = ["stepped_down_at", "step_down_reason"]
+    autocomplete_fields = ["resident"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Election)
+class ElectionAdmin(ScopedHistoryAdmin):
+    community_field = "community"
+    list_display = ["title", "kind", "election_day", "status", "next_deadline", "rehearsal"]
+    list_filter = ["community", "kind", "status", "rehearsal"]
+    search_fields = ["title"]
+    inlines = [SeatInline, CommitteeMemberInline]
+    readonly_fields = ["status", "step_buttons", "workflow_steps", "workflow_log", "roll_summary"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["community", "kind", "title", "election_day", "group", "signatures_required", "rehearsal"]
+        if obj is not None:
+            fields += ["status", "roll_summary", "step_buttons", "workflow_steps", "workflow_log"]
+            obj._workflow_actor = request.user
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Election.Status.DRAFT:
+            return [*self.readonly_fields, "community", "kind", "title", "election_day", "group", "rehearsal"]
+        if obj is not None:
+            return [*self.readonly_fields, "community"]
+        return self.readonly_fields
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # an election is deleted one by one (draft or rehearsal)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != Election.Status.DRAFT and not obj.rehearsal:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    # -- display ----------------------------------------------------------------------------------
+
+    @admin.display(description=_("下一步"))
+    def next_deadline(self, obj):
+        name, _due, hint = next_step(obj)
+        return format_html("{}<br><small>{}</small>", ELECTION_FLOW.transition(name).label, hint)
+
+    @admin.display(description=_("选民名单"))
+    def roll_summary(self, obj):
+        roll = getattr(obj.root, "roll", None)
+        if roll is None:
+            return gettext("尚未生成")
+        n = roll.voters.filter(removed_at__isnull=True).count()
+        url = reverse("admin:elections_voter_changelist") + f"?roll__id__exact={roll.pk}"
+        state = (
+            gettext("已定稿")
+            if roll.frozen_at
+            else (gettext("公示中") if roll.posted_at else gettext("未公布"))
+        )
+        return format_html('<a href="{}">{}</a>（{}）', url, gettext("%(n)d名选民") % {"n": n}, state)
+
+    @admin.display(description=_("办理"))
+    def step_buttons(self, obj):
+        actor = getattr(obj, "_workflow_actor", None)
+        buttons = [
+            (reverse("admin:elections_election_step", args=[obj.pk, o.transition.name]), o.transition.label)
+            for o in ELECTION_FLOW.offered(obj, actor=actor)
+            if o.transition.name in STEP_SERVICES and o.enabled
+        ]
+        if obj.status == Election.Status.DRAFT and not obj.parent_id:
+            buttons.insert(
+                0,
+                (
+                    reverse("admin:elections_election_step", args=[obj.pk, "build_roll"]),
+                    gettext("从居民登记生成选民名单"),
+                ),
+            )
+        if not buttons:
+            return "-"
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', buttons)
+
+    @admin.display(description=_("可办理事项"))
+    def workflow_steps(self, obj):
+        return steps_html(ELECTION_FLOW, obj, actor=getattr(obj, "_workflow_actor", None))
+
+    @admin.display(description=_("办理记录"))
+    def workflow_log(self, obj):
+        return log_html(ELECTION_FLOW, obj)
+
+    # -- saving through the services ----------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            save_governed(obj, actor=request.user, reason=gettext("修改选举信息"))
+            return
+        created = services.election_create(
+            community=form.cleaned_data["community"],
+            title=form.cleaned_data["title"],
+            election_day=form.cleaned_data["election_day"],
+            kind=form.cleaned_data["kind"],
+            signatures_required=form.cleaned_data["signatures_required"],
+            rehearsal=form.cleaned_data.get("rehearsal", False),
+            group=form.cleaned_data.get("group"),
+            actor=request.user,
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        for inst in instances:
+            if isinstance(inst, Seat):
+                services.seat_set(
+                    election=form.instance, office=inst.office, count=inst.count, actor=request.user
+                )
+            elif isinstance(inst, ElectionCommitteeMember) and inst.pk is None:
+                services.committee_member_add(
+                    election=form.instance, resident=inst.resident, is_chair=inst.is_chair, actor=request.user
+                )
+            elif isinstance(inst, ElectionCommitteeMember):
+                save_governed(inst, actor=request.user, reason=gettext("修改选举委员会成员"))
+
+    # -- steps ------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/step/<str:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="elections_election_step",
+            ),
+            *super().get_urls(),
+        ]
+
+    def step_view(self, request, object_id, step):
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404(gettext("没有该选举。"))
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = reverse("admin:elections_election_change", args=[obj.pk])
+        if step == "build_roll":
+            label, reasons = gettext("从居民登记生成选民名单"), []
+            if obj.status != Election.Status.DRAFT:
+                reasons = [gettext("选民名单已公布，不能重新生成。")]
+            explanation = gettext(
+                "按选举日计算年满18周岁、户籍在本社区、未迁出或死亡的居民，生成（或重新生成）选民名单。"
+            )
+            service = services.roll_build
+        elif step in STEP_SERVICES:
+            label = ELECTION_FLOW.transition(step).label
+            reasons = ELECTION_FLOW.reasons(obj, step, actor=request.user)
+            explanation = gettext("将办理“%(step)s”。") % {"step": label}
+            service = STEP_SERVICES[step]
+        else:
+            raise Http404(gettext("没有该办理事项。"))
+        if request.method == "POST" and not reasons:
+            try:
+                kwargs = {"election": obj, "actor": request.user}
+                if step != "build_roll":
+                    kwargs["note"] = request.POST.get("note", "")[:500]
+                service(**kwargs)
+            except RuleViolation as e:
+                for m in e.messages:
+                    messages.error(request, m)
+            else:
+                messages.success(request, gettext("已办理：%(step)s。") % {"step": label})
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": label,
+            "label": label,
+            "reasons": reasons,
+            "explanation": explanation,
+            "return_url": change_url,
+        }
+        return TemplateResponse(request, "admin/elections/election/step.html", context)

@@ -1,0 +1,42 @@
+"""Writes of the elections app (services; STYLE.md #1). Import from here."""
+
+from elections.services.election import (
+    committee_member_add,
+    committee_member_step_down,
+    election_close,
+    election_close_voting,
+    election_create,
+    election_open_nominations,
+    election_open_voting,
+    election_start_vetting,
+    seat_set,
+)
+from elections.services.roll import (
+    election_post_roll,
+    roll_add,
+    roll_build,
+    roll_freeze,
+    roll_remove,
+)
+from elections.services.voting import check_in, proxy_authorize, staff_assign, station_create
+
+__all__ = [
+    "check_in",
+    "committee_member_add",
+    "committee_member_step_down",
+    "election_close",
+    "election_close_voting",
+    "election_create",
+    "election_open_nominations",
+    "election_open_voting",
+    "election_post_roll",
+    "election_start_vetting",
+    "proxy_authorize",
+    "roll_add",
+    "roll_build",
+    "roll_freeze",
+    "roll_remove",
+    "seat_set",
+    "staff_assign",
+    "station_create",
+]

@@ -1,0 +1,72 @@
+"""The election's change page offers exactly the steps its state allows, each through its service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from elections.models import Election
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_change_page_shows_the_allowed_steps_and_what_blocks_them(chair_client, community, chair):
+    election, _r = f.election_with_roll(
+        community, actor=chair, election_day=timezone.localdate() + dt.timedelta(days=30)
+    )
+    page = chair_client.get(reverse("admin:elections_election_change", args=[election.pk])).content.decode()
+    assert "从居民登记生成选民名单" in page and "公布选民名单：可以办理" in page
+    assert "开始投票" not in page  # not a step of the draft state
+    step_url = reverse("admin:elections_election_step", args=[election.pk, "post_roll"])
+    assert step_url in page
+    response = chair_client.post(step_url, {"note": "经选举委员会研究"})
+    assert response.status_code == 302
+    election.refresh_from_db()
+    assert election.status == Election.Status.ROLL_POSTED
+    # A step out of order is refused with the reason, on the step's page, never a 500.
+    blocked = chair_client.get(reverse("admin:elections_election_step", args=[election.pk, "open_voting"]))
+    assert "当前状态为“选民名单公示中”，不能办理“开始投票”。" in blocked.content.decode()
+    chair_client.post(reverse("admin:elections_election_step", args=[election.pk, "open_voting"]))
+    election.refresh_from_db()
+    assert election.status == Election.Status.ROLL_POSTED
+    assert (
+        chair_client.get(reverse("admin:elections_election_step", args=[election.pk, "nonsense"])).status_code
+        == 404
+    )
+
+
+def test_late_roll_is_refused_on_the_step_page(chair_client, community, chair):
+    election, _r = f.election_with_roll(
+        community, actor=chair, election_day=timezone.localdate() + dt.timedelta(days=10)
+    )
+    page = chair_client.get(
+        reverse("admin:elections_election_step", args=[election.pk, "post_roll"])
+    ).content.decode()
+    assert "选民名单须于选举日前20日" in page and "已超过期限" in page
+
+
+def test_adding_an_election_in_the_admin_goes_through_the_service(chair_client, community):
+    response = chair_client.post(
+        reverse("admin:elections_election_add"),
+        {
+            "community": community.pk,
+            "kind": "committee",
+            "title": "第十三届居委会选举",
+            "election_day": "2031-06-20",
+            "signatures_required": "10",
+            "seats-TOTAL_FORMS": "1",
+            "seats-INITIAL_FORMS": "0",
+            "seats-0-office": "member",
+            "seats-0-count": "5",
+            "committee_members-TOTAL_FORMS": "0",
+            "committee_members-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    election = Election.objects.get(title="第十三届居委会选举")
+    assert list(election.seats.values_list("office", "count")) == [("member", 5)]
+    assert election.history.first().history_user is not None
