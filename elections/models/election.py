@@ -64,6 +64,8 @@ class Election(models.Model):
     rehearsal = models.BooleanField(
         _("演练"), default=False, help_text=_("演练选举不在公开栏公布，可整体删除")
     )
+    qa_meeting_at = models.DateTimeField(_("竞选答辩会时间"), null=True, blank=True, editable=False)
+    qa_meeting_notes = models.TextField(_("竞选答辩会记录"), blank=True, editable=False)
     candidates_posting_id = models.PositiveBigIntegerField(
         _("候选人公示编号"), null=True, blank=True, editable=False
     )

@@ -1,5 +1,12 @@
 """Writes of the elections app (services; STYLE.md #1). Import from here."""
 
+from elections.services.candidates import (
+    candidate_nominate,
+    candidate_vet,
+    condition_add,
+    election_post_candidates,
+    qa_meeting_record,
+)
 from elections.services.election import (
     committee_member_add,
     committee_member_step_down,
@@ -21,6 +28,11 @@ from elections.services.roll import (
 from elections.services.voting import check_in, proxy_authorize, staff_assign, station_create
 
 __all__ = [
+    "candidate_nominate",
+    "candidate_vet",
+    "condition_add",
+    "election_post_candidates",
+    "qa_meeting_record",
     "check_in",
     "committee_member_add",
     "committee_member_step_down",

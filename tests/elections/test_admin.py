@@ -70,3 +70,39 @@ def test_adding_an_election_in_the_admin_goes_through_the_service(chair_client, 
     election = Election.objects.get(title="第十三届居委会选举")
     assert list(election.seats.values_list("office", "count")) == [("member", 5)]
     assert election.history.first().history_user is not None
+
+
+def test_nomination_and_vetting_in_the_admin(chair_client, community, chair):
+    from elections import services as es
+    from tests.elections.util import to_nominations, voters_of
+
+    election, residents = f.election_with_roll(community, actor=chair, voters=4, signatures_required=2)
+    es.condition_add(election=election, text="遵纪守法", actor=chair)
+    to_nominations(election, chair, posted_at=timezone.now())
+    signers = voters_of(election)[1:3]
+    response = chair_client.post(
+        reverse("admin:elections_candidate_add"),
+        {
+            "election": election.pk,
+            "resident": residents[0].pk,
+            "office": "member",
+            "kind": "joint",
+            "signers": "\n".join(f"{v.name} {v.id_last4}" for v in signers),
+            "vettings-TOTAL_FORMS": "0",
+            "vettings-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    candidate = election.candidates.get()
+    assert candidate.signatures.count() == 2
+    es.election_start_vetting(election=election, actor=chair)
+    condition = election.conditions.get()
+    url = reverse("admin:elections_candidate_vet", args=[candidate.pk])
+    assert "遵纪守法" in chair_client.get(url).content.decode()
+    page = chair_client.post(url, {f"passed_{condition.pk}": "0", f"grounds_{condition.pk}": ""}, follow=True)
+    assert "不符合的条件须写明依据" in page.content.decode()
+    chair_client.post(url, {f"passed_{condition.pk}": "0", f"grounds_{condition.pk}": "受过刑事处罚"})
+    candidate.refresh_from_db()
+    assert candidate.status == "rejected"
+    change = chair_client.get(reverse("admin:elections_candidate_change", args=[candidate.pk])).content.decode()
+    assert "不符合“遵纪守法”：受过刑事处罚" in change
