@@ -104,5 +104,7 @@ def test_nomination_and_vetting_in_the_admin(chair_client, community, chair):
     chair_client.post(url, {f"passed_{condition.pk}": "0", f"grounds_{condition.pk}": "受过刑事处罚"})
     candidate.refresh_from_db()
     assert candidate.status == "rejected"
-    change = chair_client.get(reverse("admin:elections_candidate_change", args=[candidate.pk])).content.decode()
+    change = chair_client.get(
+        reverse("admin:elections_candidate_change", args=[candidate.pk])
+    ).content.decode()
     assert "不符合“遵纪守法”：受过刑事处罚" in change
