@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import CommunityScopedTabularInline, ScopedHistoryAdmin
+from core.admin_base import CommunityScopedAdmin, CommunityScopedTabularInline, ScopedHistoryAdmin
 from core.errors import RuleViolation
 from elections import services
 from elections.admin.election import register_step
@@ -60,7 +60,7 @@ class VettingInline(CommunityScopedTabularInline):
 
 
 @admin.register(CandidateCondition)
-class CandidateConditionAdmin(ScopedHistoryAdmin):
+class CandidateConditionAdmin(CommunityScopedAdmin):
     community_field = "election__community"
     list_display = ["election", "number", "text"]
     list_filter = ["election__community", "election"]

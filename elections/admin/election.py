@@ -28,6 +28,7 @@ STEP_SERVICES = {
     "start_vetting": services.election_start_vetting,
     "open_voting": services.election_open_voting,
     "close_voting": services.election_close_voting,
+    "post_results": services.election_post_results,
     "close": services.election_close,
 }
 

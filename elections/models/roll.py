@@ -115,6 +115,7 @@ class RollChange(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("经办人"),
     )

@@ -42,6 +42,17 @@ class CountEntry(_Figures):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
     at = models.DateTimeField(_("录入时间"))
+    # A discarded entry stays on record (who discarded it and why); only live entries count.
+    discarded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作废人"),
+    )
+    discard_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("计票录入")
@@ -50,12 +61,14 @@ class CountEntry(_Figures):
         constraints = [
             models.UniqueConstraint(
                 fields=["election", "station", "round"],
+                condition=Q(discarded_at__isnull=True),
                 name="count_entry_round_once",
                 violation_error_message=_("本站该次录入已完成。"),
             ),
             # Double entry means two people: the database refuses the same typist twice.
             models.UniqueConstraint(
                 fields=["election", "station", "entered_by"],
+                condition=Q(discarded_at__isnull=True),
                 name="count_entry_two_people",
                 violation_error_message=_("第二次录入须由另一名工作人员完成。"),
             ),

@@ -99,6 +99,7 @@ class Proxy(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("登记人"),
     )
@@ -169,6 +170,7 @@ class CheckIn(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("登记员"),
     )

@@ -18,6 +18,7 @@ from elections.services.election import (
     election_start_vetting,
     seat_set,
 )
+from elections.services.results import compute_results, election_post_results, runoff_create
 from elections.services.roll import (
     election_post_roll,
     roll_add,
@@ -25,9 +26,24 @@ from elections.services.roll import (
     roll_freeze,
     roll_remove,
 )
+from elections.services.tally import (
+    Line,
+    closure_record,
+    closure_validate,
+    count_enter,
+    count_entry_discard,
+)
 from elections.services.voting import check_in, proxy_authorize, staff_assign, station_create
 
 __all__ = [
+    "Line",
+    "closure_record",
+    "closure_validate",
+    "compute_results",
+    "count_enter",
+    "count_entry_discard",
+    "election_post_results",
+    "runoff_create",
     "candidate_nominate",
     "candidate_vet",
     "condition_add",

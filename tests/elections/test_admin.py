@@ -108,3 +108,28 @@ def test_nomination_and_vetting_in_the_admin(chair_client, community, chair):
         reverse("admin:elections_candidate_change", args=[candidate.pk])
     ).content.decode()
     assert "不符合“遵纪守法”：受过刑事处罚" in change
+
+
+def test_double_entry_of_a_stations_count_in_the_admin(client, community, chair):
+    from django.contrib.messages import get_messages  # noqa: F401
+
+    from elections import services as es
+    from tests.elections.test_voting import open_voting, voting_election
+    from tests.elections.util import voters_of
+
+    election, _r, s1, _s2 = voting_election(community, chair, voters=4, candidates=2)
+    open_voting(election, chair)
+    for v in voters_of(election)[:3]:
+        es.check_in(election=election, voter=v, station=s1, actor=chair)
+    es.election_close_voting(election=election, actor=chair)
+    a, b = election.candidates.order_by("pk")
+    url = reverse("admin:elections_pollingstation_count", args=[s1.pk])
+    form = {"issued": 3, "returned": 3, "valid": 3, "void": 0, "blank": 0, f"c{a.pk}": 2, f"c{b.pk}": 1}
+    typist = f.staff_user(communities=[community], role="委员")
+    client.force_login(chair)
+    page = client.post(url, form, follow=True).content.decode()
+    assert "第一次录入已保存" in page
+    client.force_login(typist)
+    page = client.post(url, {**form, f"c{b.pk}": 0, "blank": 0}, follow=True).content.decode()
+    assert f"第1站 {b.resident.name} 票数：第一次 1，第二次 0" in page
+    assert f"第1站 {b.resident.name} 票数：第一次 1，第二次 0" in client.get(url).content.decode()
