@@ -8,6 +8,6 @@ class ElectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from elections import board_events, desk  # noqa: F401  (desk: registers the elections' to-dos)
+        from elections import board_events, demo, desk  # noqa: F401  (desk, demo: register to-dos and the seeder)
 
         board_events.register()

@@ -91,7 +91,8 @@ class ElectionAdmin(ScopedHistoryAdmin):
         return actions
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != Election.Status.DRAFT and not obj.rehearsal:
+        # A draft is deleted as usual; a rehearsal is thrown away by its own step (all its records).
+        if obj is not None and obj.status != Election.Status.DRAFT:
             return False
         return super().has_delete_permission(request, obj)
 
@@ -131,6 +132,20 @@ class ElectionAdmin(ScopedHistoryAdmin):
                     reverse("admin:elections_election_step", args=[obj.pk, "build_roll"]),
                     gettext("从居民登记生成选民名单"),
                 ),
+            )
+        if obj.rehearsal:
+            buttons.append(
+                (
+                    reverse("admin:elections_election_step", args=[obj.pk, "discard_rehearsal"]),
+                    gettext("删除演练选举"),
+                )
+            )
+        if obj.results_posted_at is not None:
+            buttons.append(
+                (
+                    reverse("admin:elections_election_results_pdf", args=[obj.pk]),
+                    gettext("打印选举结果报告（PDF）"),
+                )
             )
         if not buttons:
             return "-"
@@ -188,8 +203,31 @@ class ElectionAdmin(ScopedHistoryAdmin):
                 self.admin_site.admin_view(self.step_view),
                 name="elections_election_step",
             ),
+            path(
+                "<path:object_id>/results.pdf",
+                self.admin_site.admin_view(self.results_pdf_view),
+                name="elections_election_results_pdf",
+            ),
             *super().get_urls(),
         ]
+
+    def results_pdf_view(self, request, object_id):
+        from django.http import HttpResponse
+
+        from elections.pdf import render_results_pdf
+
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404(gettext("没有该选举。"))
+        try:
+            data, _pages = render_results_pdf(obj)
+        except RuleViolation as e:
+            for m in e.messages:
+                messages.error(request, m)
+            return HttpResponseRedirect(reverse("admin:elections_election_change", args=[obj.pk]))
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="election-{obj.pk}-results.pdf"'
+        return response
 
     def step_view(self, request, object_id, step):
         obj = self.get_object(request, object_id)
@@ -206,6 +244,11 @@ class ElectionAdmin(ScopedHistoryAdmin):
                 "按选举日计算年满18周岁、户籍在本社区、未迁出或死亡的居民，生成（或重新生成）选民名单。"
             )
             service = services.roll_build
+        elif step == "discard_rehearsal":
+            label = gettext("删除演练选举")
+            reasons = [] if obj.rehearsal else [gettext("只有演练选举可以整体删除。")]
+            explanation = gettext("将删除该演练选举及其全部记录（名单、候选人、登记、计票），不可恢复。")
+            service = services.rehearsal_discard
         elif step in STEP_SERVICES:
             label = ELECTION_FLOW.transition(step).label
             reasons = ELECTION_FLOW.reasons(obj, step, actor=request.user)
@@ -216,9 +259,12 @@ class ElectionAdmin(ScopedHistoryAdmin):
         if request.method == "POST" and not reasons:
             try:
                 kwargs = {"election": obj, "actor": request.user}
-                if step != "build_roll":
+                if step not in ("build_roll", "discard_rehearsal"):
                     kwargs["note"] = request.POST.get("note", "")[:500]
                 service(**kwargs)
+                if step == "discard_rehearsal":
+                    messages.success(request, gettext("已删除演练选举。"))
+                    return HttpResponseRedirect(reverse("admin:elections_election_changelist"))
             except RuleViolation as e:
                 for m in e.messages:
                     messages.error(request, m)

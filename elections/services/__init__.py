@@ -16,6 +16,7 @@ from elections.services.election import (
     election_open_nominations,
     election_open_voting,
     election_start_vetting,
+    rehearsal_discard,
     seat_set,
 )
 from elections.services.results import compute_results, election_post_results, runoff_create
@@ -60,6 +61,7 @@ __all__ = [
     "election_post_roll",
     "election_start_vetting",
     "proxy_authorize",
+    "rehearsal_discard",
     "roll_add",
     "roll_build",
     "roll_freeze",

@@ -112,3 +112,48 @@ election_start_vetting = _plain("start_vetting")
 election_open_voting = _plain("open_voting")
 election_close_voting = _plain("close_voting")
 election_close = _plain("close")
+
+
+@transaction.atomic
+def rehearsal_discard(*, election: Election, actor: User | None) -> int:
+    """Throw a rehearsal away (演练): every record it made, its further rounds and its step log.
+    Only a rehearsal: a real election is evidence and is never deleted once its roll is posted."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import TransitionLog
+    from elections.models import (
+        CandidateVotes,
+        CheckIn,
+        CountEntry,
+        CountLine,
+        Proxy,
+        Signature,
+        StationCount,
+        Vetting,
+        Voter,
+    )
+
+    election = lock(election)
+    check_scope(actor, election.community_id)
+    if not election.rehearsal:
+        raise RuleViolation(_("只有演练选举可以整体删除。"))
+    rounds = [election, *election.further_rounds.all()]
+    CandidateVotes.objects.filter(count__election__in=rounds).delete()
+    StationCount.objects.filter(election__in=rounds).delete()
+    CountLine.objects.filter(entry__election__in=rounds).delete()
+    CountEntry.objects.filter(election__in=rounds).delete()
+    CheckIn.objects.filter(election__in=rounds).delete()
+    Proxy.objects.filter(election__in=rounds).delete()
+    Signature.objects.filter(candidate__election__in=rounds).delete()
+    Vetting.objects.filter(candidate__election__in=rounds).delete()
+    ct = ContentType.objects.get_for_model(Election)
+    TransitionLog.objects.filter(content_type=ct, object_id__in=[e.pk for e in rounds]).delete()
+    for e in rounds[1:]:
+        e.candidates.all().delete()
+        e.delete()
+    election.candidates.all().delete()
+    Voter.objects.filter(roll__election=election).delete()
+    election.stations.all().delete()
+    n = len(rounds)
+    election.delete()
+    return n

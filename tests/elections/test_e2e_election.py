@@ -4,6 +4,7 @@ round (另行选举) for the seat left empty."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +13,7 @@ from core.errors import RuleViolation
 from elections import services as es
 from elections.flow import ELECTION_FLOW
 from elections.models import Election, StationCount
+from elections.pdf import render_results_pdf, results_ledger_hash
 from notices.models import Posting
 from tests import factories as f
 from tests.elections.util import local, voters_of
@@ -19,7 +21,16 @@ from tests.elections.util import local, voters_of
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2027, 6, 20)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCAN = b"%PDF-1.4 signed paper record"
+
+
+def pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def count_both(election, station, figures, votes, first, second, write_ins=()):
@@ -169,6 +180,14 @@ def test_a_committee_election_from_draft_to_posted_results_and_its_further_round
         "close_voting",
         "post_results",
     ]
+    # The printable result report carries the ledger hash of the posted results.
+    data, _pages = render_results_pdf(election)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "election-results.pdf").write_bytes(data)
+    text = pdf_text(data)
+    ledger_hash = results_ledger_hash(election)
+    assert ledger_hash and ledger_hash[:8] in text.replace(" ", "")
+    assert a.resident.name in text and "当选" in text and "社区中心会场" in text
     # The further round: B and C for the one seat left; plurality with at least one third.
     runoff = es.runoff_create(election=election, election_day=dt.date(2027, 6, 27), actor=chair)
     assert sorted(runoff.candidates.values_list("resident__name", flat=True)) == sorted(
@@ -200,3 +219,55 @@ def test_a_committee_election_from_draft_to_posted_results_and_its_further_round
     # 6 voted: the threshold is 2 (one third); C with 4 wins by plurality.
     assert [(s.name, s.elected) for s in standings] == [(rc.resident.name, True), (rb.resident.name, False)]
     assert StationCount.objects.filter(election=runoff).count() == 2
+
+
+def test_a_rehearsal_runs_end_to_end_without_the_board_and_is_thrown_away(community, chair):
+    from elections.models import CheckIn, Voter
+
+    typist = f.staff_user(communities=[community], role="委员")
+    supervisor = f.staff_user(communities=[community], role="监督委员")
+    election, residents = f.election_with_roll(
+        community, voters=4, election_day=DAY, actor=chair, rehearsal=True
+    )
+    es.condition_add(election=election, text="遵纪守法", actor=chair)
+    s1 = es.station_create(election=election, number=1, name="演练会场", kind="central", actor=chair)
+    roll = es.election_post_roll(election=election, actor=chair, at=local(2027, 5, 10, 9))
+    assert roll.posting_id is None
+    es.roll_freeze(roll=roll, at=roll.objections_close_at)
+    election.refresh_from_db()
+    a = es.candidate_nominate(
+        election=election, resident=residents[0], office="member", kind="self", actor=chair
+    )
+    b = es.candidate_nominate(
+        election=election, resident=residents[1], office="member", kind="self", actor=chair
+    )
+    es.election_start_vetting(election=election, actor=chair)
+    (cond,) = election.conditions.all()
+    for cand in (a, b):
+        es.candidate_vet(candidate=cand, results={cond.pk: (True, "")}, actor=chair)
+    es.election_post_candidates(election=election, actor=chair, at=local(2027, 6, 10, 9))
+    es.election_open_voting(election=election, actor=chair, at=local(2027, 6, 20, 8))
+    election.refresh_from_db()
+    for v in voters_of(election)[:3]:
+        es.check_in(election=election, voter=v, station=s1, actor=chair)
+    es.election_close_voting(election=election, actor=chair)
+    election.refresh_from_db()
+    a.refresh_from_db()
+    b.refresh_from_db()
+    count = count_both(
+        election,
+        s1,
+        {"issued": 3, "returned": 3, "valid": 3, "void": 0, "blank": 0},
+        [(a, 2), (b, 1)],
+        chair,
+        typist,
+    ).count
+    close_station(count, chair, supervisor)
+    es.election_post_results(election=election, actor=chair)
+    assert not Posting.objects.exists()
+    with pytest.raises(RuleViolation, match="只有演练选举可以整体删除"):
+        real, _r = f.election_with_roll(community, voters=1, actor=chair)
+        es.rehearsal_discard(election=real, actor=chair)
+    assert es.rehearsal_discard(election=election, actor=chair) == 1
+    assert not Election.objects.filter(pk=election.pk).exists()
+    assert not Voter.objects.filter(roll__election_id=election.pk).exists() and not CheckIn.objects.exists()

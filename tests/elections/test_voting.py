@@ -152,3 +152,12 @@ def test_200_concurrent_check_ins_of_one_voter_exactly_one_succeeds(community, c
     assert results.count("ok") == 1
     assert all("投过票" in r for r in results if r != "ok")
     assert CheckIn.objects.filter(election=election, voter=voter).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_voter_who_cannot_write_has_the_helper_recorded(community, chair):
+    election, residents, s1, _s2 = voting_election(community, chair)
+    open_voting(election, chair)
+    v = voters_of(election)[3]
+    (row,) = es.check_in(election=election, voter=v, station=s1, actor=chair, scribe=residents[5])
+    assert CheckIn.objects.get(pk=row.pk).scribe == residents[5]
