@@ -31,6 +31,8 @@ def next_step(election: Election) -> tuple[str, dt.date | None, str]:
     if election.status in (S.NOMINATIONS, S.VETTING):
         due = election.candidates_due()
         name = "start_vetting" if election.status == S.NOMINATIONS else "post_candidates"
+        if not election.has_candidates and election.status == S.NOMINATIONS:
+            name = "ready_ballot"
         return name, due, _("正式候选人名单须于%(day)s前公布") % {"day": day_text(due)}
     if election.status in (S.CANDIDATES_POSTED, S.VOTING):
         name = "open_voting" if election.status == S.CANDIDATES_POSTED else "close_voting"

@@ -82,6 +82,18 @@ def _has_nominations(election: Election, step) -> str | None:
     return None
 
 
+def _with_candidates(election: Election, step) -> str | None:
+    if not election.has_candidates:
+        return _("本次表决没有候选人，请直接“准备投票”。")
+    return None
+
+
+def _without_candidates(election: Election, step) -> str | None:
+    if election.has_candidates:
+        return _("本次选举须经提名和资格审查。")
+    return None
+
+
 def _all_vetted(election: Election, step) -> str | None:
     n = election.candidates.filter(status=Candidate.Status.NOMINATED).count()
     if n:
@@ -194,7 +206,15 @@ ELECTION_FLOW = Workflow(
             sources=[S.NOMINATIONS],
             target=S.VETTING,
             permission=CHANGE,
-            checks=[_has_nominations],
+            checks=[_with_candidates, _has_nominations],
+        ),
+        Transition(
+            "ready_ballot",
+            _("准备投票（无候选人的表决）"),
+            sources=[S.NOMINATIONS],
+            target=S.CANDIDATES_POSTED,
+            permission=CHANGE,
+            checks=[_without_candidates],
         ),
         Transition(
             "post_candidates",
@@ -242,6 +262,7 @@ ELECTION_FLOW = Workflow(
 STAFF_STEPS = [
     "post_roll",
     "open_nominations",
+    "ready_ballot",
     "start_vetting",
     "post_candidates",
     "open_voting",

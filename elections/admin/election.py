@@ -26,6 +26,7 @@ STEP_SERVICES = {
     "post_roll": services.election_post_roll,
     "open_nominations": services.election_open_nominations,
     "start_vetting": services.election_start_vetting,
+    "ready_ballot": services.election_ready_ballot,
     "open_voting": services.election_open_voting,
     "close_voting": services.election_close_voting,
     "post_results": services.election_post_results,

@@ -18,7 +18,7 @@ from core.admin_base import CommunityScopedAdmin, ScopedHistoryAdmin, run_servic
 from core.errors import RuleViolation
 from elections import services
 from elections.models import Candidate, CountEntry, Election, PollingStation, StationCount
-from elections.models.tally import FIGURES
+from elections.models.tally import FIGURES, Choice
 from elections.services.tally import entries_differences, figure_label, reconciliation
 
 WRITE_IN_ROWS = 3
@@ -37,6 +37,14 @@ class CountForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in FIGURES:
             self.fields[name] = forms.IntegerField(label=figure_label(name), min_value=0)
+        self.ballot = not election.has_candidates
+        if self.ballot:
+            self.candidates = []
+            for choice in Choice:
+                self.fields[f"choice_{choice.value}"] = forms.IntegerField(
+                    label=choice.label, min_value=0, initial=0
+                )
+            return
         self.candidates = list(
             election.candidates.filter(status=Candidate.Status.OFFICIAL)
             .select_related("resident")
@@ -54,6 +62,8 @@ class CountForm(forms.Form):
 
     def lines(self) -> list[services.Line]:
         d = self.cleaned_data
+        if self.ballot:
+            return [services.Line(office="", votes=d[f"choice_{c.value}"], choice=c.value) for c in Choice]
         out = [
             services.Line(office=c.office, votes=d[f"c{c.pk}"], candidate_id=c.pk) for c in self.candidates
         ]

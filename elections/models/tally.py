@@ -17,6 +17,13 @@ from elections.models.voting import PollingStation
 FIGURES = ("issued", "returned", "valid", "void", "blank")
 
 
+class Choice(models.TextChoices):
+    """The answer on a ballot without candidates (a household ballot on a charter, a recall vote)."""
+
+    YES = "yes", _("赞成")
+    NO = "no", _("反对")
+
+
 class _Figures(models.Model):
     issued = models.PositiveIntegerField(_("发出选票"))
     returned = models.PositiveIntegerField(_("收回选票"))
@@ -92,8 +99,9 @@ class CountLine(models.Model):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("候选人")
     )
-    office = models.CharField(_("职务"), max_length=20, choices=CommitteeSeat.Role.choices)
+    office = models.CharField(_("职务"), max_length=20, choices=CommitteeSeat.Role.choices, blank=True)
     write_in = models.CharField(_("另选他人"), max_length=50, blank=True)
+    choice = models.CharField(_("表决意见"), max_length=3, choices=Choice.choices, blank=True)
     votes = models.PositiveIntegerField(_("票数"))
 
     class Meta:
@@ -101,10 +109,11 @@ class CountLine(models.Model):
         verbose_name_plural = _("得票录入")
         constraints = [
             models.CheckConstraint(
-                condition=Q(candidate__isnull=False, write_in="")
-                | Q(candidate__isnull=True) & ~Q(write_in=""),
+                condition=Q(candidate__isnull=False, write_in="", choice="")
+                | Q(candidate__isnull=True, choice="") & ~Q(write_in="")
+                | Q(candidate__isnull=True, write_in="") & ~Q(choice=""),
                 name="count_line_candidate_or_write_in",
-                violation_error_message=_("每行填写候选人或另选他人的姓名之一。"),
+                violation_error_message=_("每行填写候选人、另选他人的姓名或表决意见之一。"),
             ),
         ]
 
@@ -187,8 +196,9 @@ class CandidateVotes(models.Model):
     candidate = models.ForeignKey(
         Candidate, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("候选人")
     )
-    office = models.CharField(_("职务"), max_length=20, choices=CommitteeSeat.Role.choices)
+    office = models.CharField(_("职务"), max_length=20, choices=CommitteeSeat.Role.choices, blank=True)
     write_in = models.CharField(_("另选他人"), max_length=50, blank=True)
+    choice = models.CharField(_("表决意见"), max_length=3, choices=Choice.choices, blank=True)
     votes = models.PositiveIntegerField(_("票数"))
 
     class Meta:

@@ -236,7 +236,7 @@ def election_post_candidates(
         c.status = Candidate.Status.OFFICIAL
         save_governed(c, actor=actor, reason=_("公布正式候选人名单"))
     election.candidates_posted_at = at
-    if not election.rehearsal:
+    if not election.rehearsal and election.has_candidates:
         posting = publish(
             community=election.community,
             category=Category.ELECTION,

@@ -112,6 +112,7 @@ election_start_vetting = _plain("start_vetting")
 election_open_voting = _plain("open_voting")
 election_close_voting = _plain("close_voting")
 election_close = _plain("close")
+election_ready_ballot = _plain("ready_ballot")
 
 
 @transaction.atomic

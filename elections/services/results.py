@@ -47,10 +47,45 @@ class Results:
     runoff_names: dict[str, list[Standing]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     stations: list[StationCount] = field(default_factory=list)
+    # Ballots without candidates (household ballot on a charter, recall vote).
+    yes: int = 0
+    no: int = 0
+    valid_ballots: int = 0
+    passed: bool | None = None
+
+    @property
+    def participation(self) -> Fraction:
+        return Fraction(self.voted, self.registered) if self.registered else Fraction(0)
+
+    @property
+    def approval(self) -> Fraction:
+        return Fraction(self.yes, self.valid_ballots) if self.valid_ballots else Fraction(0)
 
     @property
     def elected(self) -> list[Standing]:
         return [s for rows in self.standings.values() for s in rows if s.elected]
+
+
+def _ballot_results(election: Election, r: Results) -> Results:
+    """DOMAIN.md: a household ballot passes with yes over one half of the valid votes (participation
+    and approval reported); a recall passes when more than half of the voters voted and more than
+    half of those voting are in favour."""
+    rules = election.community.rules
+    votes = dict(
+        CandidateVotes.objects.filter(count__election=election, count__box_void=False)
+        .exclude(choice="")
+        .values_list("choice")
+        .annotate(n=Sum("votes"))
+    )
+    r.yes, r.no = votes.get("yes", 0), votes.get("no", 0)
+    r.valid_ballots = sum(c.valid for c in r.stations if not c.box_void)
+    if election.kind == Election.Kind.HOUSEHOLD_BALLOT:
+        r.valid_election = True  # participation is reported, not a condition
+        r.problems = []
+        r.passed = r.yes > rules.fraction("household_ballot_pass_share") * r.valid_ballots
+    else:
+        r.passed = r.valid_election and r.yes > Fraction(1, 2) * r.voted
+    return r
 
 
 def compute_results(election: Election) -> Results:
@@ -85,6 +120,8 @@ def compute_results(election: Election) -> Results:
             _("参加投票%(voted)d人，未超过选民%(registered)d人的%(share)s，选举无效。")
             % {"voted": voted, "registered": registered, "share": rules.election_turnout}
         )
+    if not election.has_candidates:
+        return _ballot_results(election, results)
     for seat in Seat.objects.filter(election=election).order_by("office"):
         rows = []
         for (office, cid, write_in), votes in totals.items():
@@ -142,7 +179,21 @@ def results_posting_body(election: Election, r: Results) -> str:
             "voted": r.voted,
         },
     ]
-    if not r.valid_election:
+    if r.passed is not None:
+        lines.append(
+            _(
+                "参与率%(participation).2f%%；有效票%(valid)d张，赞成%(yes)d票，反对%(no)d票，赞成率%(approval).2f%%。"
+            )
+            % {
+                "participation": float(r.participation * 100),
+                "valid": r.valid_ballots,
+                "yes": r.yes,
+                "no": r.no,
+                "approval": float(r.approval * 100),
+            }
+        )
+        lines.append(_("表决结果：通过。") if r.passed else _("表决结果：未通过。"))
+    elif not r.valid_election:
         lines.append(_("参加投票人数未超过选民半数，选举无效。"))
     for office, rows in r.standings.items():
         label = dict(Candidate._meta.get_field("office").choices)[office]

@@ -25,7 +25,7 @@ from elections.models import (
     PollingStation,
     StationCount,
 )
-from elections.models.tally import FIGURES
+from elections.models.tally import FIGURES, Choice
 from elections.services.common import lock
 
 S = Election.Status
@@ -43,6 +43,7 @@ class Line:
     votes: int
     candidate_id: int | None = None
     write_in: str = ""
+    choice: str = ""  # "yes"/"no" on a ballot without candidates
 
 
 def _check_entry(
@@ -60,6 +61,10 @@ def _check_entry(
             break
     if errors:
         raise RuleViolation(errors)
+    if not election.has_candidates:
+        return _check_ballot_entry(figures, lines)
+    if any(line.choice for line in lines):
+        raise RuleViolation(_("本次选举按候选人计票，不能录入赞成或反对票。"))
     parts = figures["valid"] + figures["void"] + figures["blank"]
     if parts != figures["returned"]:
         errors.append(
@@ -92,8 +97,31 @@ def _check_entry(
         raise RuleViolation(errors)
 
 
+def _check_ballot_entry(figures: dict[str, int], lines: list[Line]) -> None:
+    """A yes/no ballot: valid = yes + no, returned = valid + void + blank."""
+    errors = []
+    if any(not line.choice for line in lines):
+        errors.append(_("本次表决只能录入赞成票和反对票。"))
+    parts = figures["valid"] + figures["void"] + figures["blank"]
+    if parts != figures["returned"]:
+        errors.append(
+            _(
+                "有效票%(valid)d+无效票%(void)d+空白票%(blank)d=%(sum)d，与收回选票%(returned)d相差%(diff)d，请核对纸质记录。"
+            )
+            % {**figures, "sum": parts, "diff": abs(parts - figures["returned"])}
+        )
+    answered = sum(line.votes for line in lines)
+    if not errors and answered != figures["valid"]:
+        errors.append(
+            _("赞成票与反对票合计%(answered)d，与有效票%(valid)d相差%(diff)d。")
+            % {"answered": answered, "valid": figures["valid"], "diff": abs(answered - figures["valid"])}
+        )
+    if errors:
+        raise RuleViolation(errors)
+
+
 def _line_key(line) -> tuple:
-    return (line.office, line.candidate_id or 0, (line.write_in or "").strip())
+    return (line.office, line.candidate_id or 0, (line.write_in or "").strip(), line.choice or "")
 
 
 def _differences(station: PollingStation, first: CountEntry, second: CountEntry) -> list[str]:
@@ -112,10 +140,13 @@ def _differences(station: PollingStation, first: CountEntry, second: CountEntry)
     }
     lines_a = {_line_key(x): x.votes for x in first.lines.all()}
     lines_b = {_line_key(x): x.votes for x in second.lines.all()}
-    for key in sorted(set(lines_a) | set(lines_b), key=lambda k: (k[0], k[1], k[2])):
+    for key in sorted(set(lines_a) | set(lines_b)):
         a, b = lines_a.get(key, 0), lines_b.get(key, 0)
         if a != b:
-            who = names.get(key[1]) if key[1] else _("另选他人“%(name)s”") % {"name": key[2]}
+            if key[3]:
+                who = str(Choice(key[3]).label)
+            else:
+                who = names.get(key[1]) if key[1] else _("另选他人“%(name)s”") % {"name": key[2]}
             out.append(
                 _("第%(n)d站 %(who)s 票数：第一次 %(a)d，第二次 %(b)d")
                 % {"n": station.number, "who": who, "a": a, "b": b}
@@ -173,10 +204,11 @@ def count_enter(
                 candidate_id=x.candidate_id,
                 office=x.office,
                 write_in=(x.write_in or "").strip()[:50],
+                choice=x.choice,
                 votes=x.votes,
             )
             for x in lines
-            if x.votes or x.candidate_id
+            if x.votes or x.candidate_id or x.choice
         ]
     )
     if entry.round == 1:
@@ -207,7 +239,12 @@ def _make_definitive(election, station, entry: CountEntry, *, at, actor) -> Stat
     CandidateVotes.objects.bulk_create(
         [
             CandidateVotes(
-                count=count, candidate_id=x.candidate_id, office=x.office, write_in=x.write_in, votes=x.votes
+                count=count,
+                candidate_id=x.candidate_id,
+                office=x.office,
+                write_in=x.write_in,
+                choice=x.choice,
+                votes=x.votes,
             )
             for x in entry.lines.all()
         ]
