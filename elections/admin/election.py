@@ -70,12 +70,26 @@ class ElectionAdmin(ScopedHistoryAdmin):
     list_filter = ["community", "kind", "status", "rehearsal"]
     search_fields = ["title"]
     inlines = [SeatInline, CommitteeMemberInline]
-    readonly_fields = ["status", "step_buttons", "workflow_steps", "workflow_log", "roll_summary"]
+    readonly_fields = [
+        "status",
+        "step_buttons",
+        "workflow_steps",
+        "workflow_log",
+        "roll_summary",
+        "export_links",
+    ]
 
     def get_fields(self, request, obj=None):
         fields = ["community", "kind", "title", "election_day", "group", "signatures_required", "rehearsal"]
         if obj is not None:
-            fields += ["status", "roll_summary", "step_buttons", "workflow_steps", "workflow_log"]
+            fields += [
+                "status",
+                "roll_summary",
+                "step_buttons",
+                "export_links",
+                "workflow_steps",
+                "workflow_log",
+            ]
             obj._workflow_actor = request.user
         return fields
 
@@ -205,12 +219,50 @@ class ElectionAdmin(ScopedHistoryAdmin):
                 name="elections_election_step",
             ),
             path(
+                "<path:object_id>/export/<str:kind>.<str:fmt>",
+                self.admin_site.admin_view(self.export_view),
+                name="elections_election_export",
+            ),
+            path(
                 "<path:object_id>/results.pdf",
                 self.admin_site.admin_view(self.results_pdf_view),
                 name="elections_election_results_pdf",
             ),
             *super().get_urls(),
         ]
+
+    def export_view(self, request, object_id, kind, fmt):
+        from django.http import HttpResponse
+
+        from elections import exports
+
+        obj = self.get_object(request, object_id)
+        if obj is None or kind not in exports.KINDS or fmt not in ("csv", "xlsx"):
+            raise Http404(gettext("没有该导出。"))
+        rows = exports.rows_for(obj, kind)
+        if fmt == "csv":
+            response = HttpResponse(exports.as_csv(rows), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                exports.as_xlsx(rows),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="election-{obj.pk}-{kind}.{fmt}"'
+        return response
+
+    @admin.display(description=_("导出"))
+    def export_links(self, obj):
+        labels = {
+            "roll": gettext("选民名单"),
+            "candidates": gettext("候选人"),
+            "stations": gettext("各站计票结果"),
+        }
+        links = [
+            (reverse("admin:elections_election_export", args=[obj.pk, kind, fmt]), f"{label} {fmt.upper()}")
+            for kind, label in labels.items()
+            for fmt in ("csv", "xlsx")
+        ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
     def results_pdf_view(self, request, object_id):
         from django.http import HttpResponse

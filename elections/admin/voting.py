@@ -37,8 +37,11 @@ class PollingStationAdmin(ScopedHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is None else [*self.fields, "screen_link"]
+
     def get_readonly_fields(self, request, obj=None):
-        return [] if obj is None else ["election", "number", "kind", "group"]
+        return [] if obj is None else ["election", "number", "kind", "group", "screen_link"]
 
     @admin.display(description=_("登记与计票"))
     def screen_link(self, obj):

@@ -133,3 +133,27 @@ def test_double_entry_of_a_stations_count_in_the_admin(client, community, chair)
     page = client.post(url, {**form, f"c{b.pk}": 0, "blank": 0}, follow=True).content.decode()
     assert f"第1站 {b.resident.name} 票数：第一次 1，第二次 0" in page
     assert f"第1站 {b.resident.name} 票数：第一次 1，第二次 0" in client.get(url).content.decode()
+
+
+def test_exports_for_reporting_upward_mask_id_numbers(chair_client, community, chair):
+    election, residents = f.election_with_roll(community, actor=chair, voters=3)
+    url = reverse("admin:elections_election_export", args=[election.pk, "roll", "csv"])
+    body = chair_client.get(url).content.decode("utf-8-sig")
+    assert residents[0].name in body and residents[0].id_number not in body
+    assert residents[0].id_number[-4:] in body  # masked, the last characters kept
+    xlsx = chair_client.get(
+        reverse("admin:elections_election_export", args=[election.pk, "stations", "xlsx"])
+    )
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+    assert (
+        chair_client.get(
+            reverse("admin:elections_election_export", args=[election.pk, "candidates", "csv"])
+        ).status_code
+        == 200
+    )
+    assert (
+        chair_client.get(
+            reverse("admin:elections_election_export", args=[election.pk, "nope", "csv"])
+        ).status_code
+        == 404
+    )

@@ -60,3 +60,39 @@ def test_check_in_on_a_360px_phone(live_server, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert blocked(page) == []
     context.close()
+
+
+def test_double_entry_of_a_stations_count_in_the_admin(live_server, browser):
+    community = f.CommunityFactory(name="幸福社区", slug="xingfu")
+    chair = f.staff_user(communities=[community], role="主任")
+    typist = f.staff_user(communities=[community], role="委员")
+    election, _r, s1, _s2 = voting_election(community, chair, voters=4)
+    open_voting(election, chair)
+    for v in voters_of(election)[:3]:
+        es.check_in(election=election, voter=v, station=s1, actor=chair)
+    es.election_close_voting(election=election, actor=chair)
+    a, b = election.candidates.order_by("pk")
+
+    def enter(user, b_votes: int):
+        client = Client()
+        client.force_login(user)
+        session = {"name": "sessionid", "value": client.cookies["sessionid"].value}
+        context, page = new_page(browser, live_server, width=1280, cookies=[session])
+        page.goto(f"{live_server.url}/admin/elections/pollingstation/{s1.pk}/count/")
+        for name, value in {"issued": 3, "returned": 3, "valid": 3, "void": 0, "blank": 0}.items():
+            page.fill(f"#id_{name}", str(value))
+        page.fill(f"#id_c{a.pk}", "2")
+        page.fill(f"#id_c{b.pk}", str(b_votes))
+        page.click("#count-form input[type=submit]")
+        return context, page
+
+    context, page = enter(chair, 1)
+    assert "第一次录入已保存" in page.content()
+    context.close()
+    context, page = enter(typist, 0)
+    text = page.content()
+    assert f"第1站 {b.resident.name} 票数：第一次 1，第二次 0" in text
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "count-mismatch.png"), full_page=True)
+    assert blocked(page) == []
+    context.close()
