@@ -71,6 +71,9 @@ def _roll() -> None:
     )
     times = []
     for _i in range(3):
+        # Each build starts from an empty roll (what staff build once per election).
+        with connection.cursor() as cur:
+            cur.execute("DELETE FROM elections_voter")
         t0 = time.perf_counter()
         roll = es.roll_build(election=election, actor=None)
         times.append(time.perf_counter() - t0)
@@ -123,6 +126,8 @@ def _checkins() -> None:
         actor=None,
     )
     es.roll_build(election=election, actor=None)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")  # as autovacuum would after a 50,000-row insert
     station = es.station_create(election=election, number=1, name="中心会场", kind="central", actor=None)
     Election.objects.filter(pk=election.pk).update(status=Election.Status.VOTING)
     election.refresh_from_db()

@@ -94,6 +94,27 @@ def _without_candidates(election: Election, step) -> str | None:
     return None
 
 
+def _recall_petition(election: Election, step) -> str | None:
+    """DOMAIN.md: a recall needs one fifth of the voters' signatures (checked against the roll)."""
+    if election.kind != Election.Kind.RECALL:
+        return None
+    if election.recall_member_id is None:
+        return _("尚未填写被罢免人。")
+    share = election.community.rules.fraction("recall_voter_share")
+    voters = election.root.roll.voters.filter(removed_at__isnull=True).count()
+    signed = election.recall_signatures.filter(voter__removed_at__isnull=True).count()
+    if signed < share * voters:
+        return _(
+            "罢免须有选民%(share)s以上联名（%(voters)d名选民，至少%(need)d人），现有%(have)d人签名。"
+        ) % {
+            "share": election.community.rules.recall_voter_share,
+            "voters": voters,
+            "need": -(-share.numerator * voters // share.denominator),
+            "have": signed,
+        }
+    return None
+
+
 def _all_vetted(election: Election, step) -> str | None:
     n = election.candidates.filter(status=Candidate.Status.NOMINATED).count()
     if n:
@@ -214,7 +235,7 @@ ELECTION_FLOW = Workflow(
             sources=[S.NOMINATIONS],
             target=S.CANDIDATES_POSTED,
             permission=CHANGE,
-            checks=[_without_candidates],
+            checks=[_without_candidates, _recall_petition],
         ),
         Transition(
             "post_candidates",

@@ -70,6 +70,7 @@ class ElectionAdmin(ScopedHistoryAdmin):
     list_filter = ["community", "kind", "status", "rehearsal"]
     search_fields = ["title"]
     inlines = [SeatInline, CommitteeMemberInline]
+    autocomplete_fields = ["recall_member"]
     readonly_fields = [
         "status",
         "step_buttons",
@@ -80,7 +81,16 @@ class ElectionAdmin(ScopedHistoryAdmin):
     ]
 
     def get_fields(self, request, obj=None):
-        fields = ["community", "kind", "title", "election_day", "group", "signatures_required", "rehearsal"]
+        fields = [
+            "community",
+            "kind",
+            "title",
+            "election_day",
+            "group",
+            "recall_member",
+            "signatures_required",
+            "rehearsal",
+        ]
         if obj is not None:
             fields += [
                 "status",
@@ -95,7 +105,16 @@ class ElectionAdmin(ScopedHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.status != Election.Status.DRAFT:
-            return [*self.readonly_fields, "community", "kind", "title", "election_day", "group", "rehearsal"]
+            return [
+                *self.readonly_fields,
+                "community",
+                "kind",
+                "title",
+                "election_day",
+                "group",
+                "recall_member",
+                "rehearsal",
+            ]
         if obj is not None:
             return [*self.readonly_fields, "community"]
         return self.readonly_fields
@@ -188,6 +207,7 @@ class ElectionAdmin(ScopedHistoryAdmin):
             signatures_required=form.cleaned_data["signatures_required"],
             rehearsal=form.cleaned_data.get("rehearsal", False),
             group=form.cleaned_data.get("group"),
+            recall_member=form.cleaned_data.get("recall_member"),
             actor=request.user,
         )
         obj.pk = created.pk

@@ -1,6 +1,6 @@
 """Tables of the elections app, one module per concept (election, roll, candidates, voting, tally)."""
 
-from elections.models.candidates import Candidate, CandidateCondition, Signature, Vetting
+from elections.models.candidates import Candidate, CandidateCondition, RecallSignature, Signature, Vetting
 from elections.models.election import Election, ElectionCommitteeMember, Seat
 from elections.models.roll import RollChange, Voter, VoterRoll
 from elections.models.tally import CandidateVotes, CountEntry, CountLine, StationCount
@@ -17,6 +17,7 @@ __all__ = [
     "ElectionCommitteeMember",
     "PollingStation",
     "Proxy",
+    "RecallSignature",
     "RollChange",
     "Seat",
     "Signature",

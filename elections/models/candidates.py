@@ -146,3 +146,28 @@ class Vetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.condition}：{'✓' if self.passed else '✗'}"
+
+
+class RecallSignature(models.Model):
+    """A voter's signature on a recall petition (罢免联名), checked against the roll."""
+
+    election = models.ForeignKey(
+        Election, on_delete=models.CASCADE, related_name="recall_signatures", verbose_name=_("选举")
+    )
+    voter = models.ForeignKey(
+        "elections.Voter", on_delete=models.PROTECT, related_name="+", verbose_name=_("签名选民")
+    )
+
+    class Meta:
+        verbose_name = _("罢免联名签名")
+        verbose_name_plural = _("罢免联名签名")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "voter"],
+                name="recall_signature_once",
+                violation_error_message=_("同一选民对同一罢免只能签名一次。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.voter)

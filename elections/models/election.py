@@ -64,6 +64,17 @@ class Election(models.Model):
     rehearsal = models.BooleanField(
         _("演练"), default=False, help_text=_("演练选举不在公开栏公布，可整体删除")
     )
+    # Recall (罢免): the member whose recall is voted on, and their written answer.
+    recall_member = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("被罢免人"),
+        help_text=_("罢免表决时填写"),
+    )
+    recall_answer = models.TextField(_("被罢免人书面申辩"), blank=True, editable=False)
     qa_meeting_at = models.DateTimeField(_("竞选答辩会时间"), null=True, blank=True, editable=False)
     qa_meeting_notes = models.TextField(_("竞选答辩会记录"), blank=True, editable=False)
     candidates_posting_id = models.PositiveBigIntegerField(

@@ -6,6 +6,8 @@ from elections.services.candidates import (
     condition_add,
     election_post_candidates,
     qa_meeting_record,
+    recall_answer_record,
+    recall_sign,
 )
 from elections.services.election import (
     committee_member_add,
@@ -63,6 +65,8 @@ __all__ = [
     "election_ready_ballot",
     "election_start_vetting",
     "proxy_authorize",
+    "recall_answer_record",
+    "recall_sign",
     "rehearsal_discard",
     "roll_add",
     "roll_build",

@@ -254,3 +254,36 @@ def election_post_candidates(
         election.candidates_posting_id = posting.pk
     save_governed(election, actor=actor, reason=_("公布正式候选人名单"), validate=False)
     return election
+
+
+@transaction.atomic
+def recall_sign(*, election: Election, signers: list[Voter], actor: User | None) -> int:
+    """Signatures on a recall petition, each checked against the roll; returns how many there are."""
+    from elections.models import RecallSignature
+
+    election = lock(election)
+    check_scope(actor, election.community_id)
+    if election.kind != Election.Kind.RECALL:
+        raise RuleViolation(_("只有罢免表决才有联名签名。"))
+    if election.status not in (S.DRAFT, S.ROLL_POSTED, S.NOMINATIONS):
+        raise RuleViolation(_("罢免表决已开始，不能再签名。"))
+    if any(v.roll.election_id != election.root.pk or v.removed_at is not None for v in signers):
+        raise RuleViolation(_("联名签名人须在本次选举的选民名单上。"))
+    have = set(RecallSignature.objects.filter(election=election).values_list("voter_id", flat=True))
+    RecallSignature.objects.bulk_create(
+        [RecallSignature(election=election, voter=v) for v in signers if v.pk not in have]
+    )
+    return RecallSignature.objects.filter(election=election).count()
+
+
+@transaction.atomic
+def recall_answer_record(*, election: Election, answer: str, actor: User | None) -> Election:
+    """DOMAIN.md: the member may answer in writing; the answer is kept with the vote."""
+    election = lock(election)
+    check_scope(actor, election.community_id)
+    answer = (answer or "").strip()
+    if not answer:
+        raise RuleViolation({"recall_answer": [_("请填写书面申辩内容。")]})
+    election.recall_answer = answer
+    save_governed(election, actor=actor, reason=_("记录被罢免人书面申辩"))
+    return election

@@ -28,6 +28,7 @@ def election_create(
     signatures_required: int = 10,
     rehearsal: bool = False,
     group=None,
+    recall_member=None,
     actor: User | None,
 ) -> Election:
     check_scope(actor, community.pk)
@@ -39,6 +40,7 @@ def election_create(
         signatures_required=signatures_required,
         rehearsal=rehearsal,
         group=group,
+        recall_member=recall_member,
     )
     save_governed(election, actor=actor, reason=_("新建选举"))
     for office, count in (seats or {}).items():
@@ -128,6 +130,7 @@ def rehearsal_discard(*, election: Election, actor: User | None) -> int:
         CountEntry,
         CountLine,
         Proxy,
+        RecallSignature,
         Signature,
         StationCount,
         Vetting,
@@ -146,6 +149,7 @@ def rehearsal_discard(*, election: Election, actor: User | None) -> int:
     CheckIn.objects.filter(election__in=rounds).delete()
     Proxy.objects.filter(election__in=rounds).delete()
     Signature.objects.filter(candidate__election__in=rounds).delete()
+    RecallSignature.objects.filter(election__in=rounds).delete()
     Vetting.objects.filter(candidate__election__in=rounds).delete()
     ct = ContentType.objects.get_for_model(Election)
     TransitionLog.objects.filter(content_type=ct, object_id__in=[e.pk for e in rounds]).delete()

@@ -39,7 +39,9 @@ def station_create(
         raise RuleViolation(_("投票开始后不能再增设投票站。"))
     station = PollingStation(election=election, number=number, name=name, kind=kind, group=group)
     save_governed(station, actor=actor, reason=_("设立投票站"))
-    voters = Voter.objects.filter(roll__election=election, station__isnull=True)
+    # Filter on the roll's own column: a plain UPDATE, no join (a 50,000-voter roll in one statement).
+    roll_id = Voter.objects.filter(roll__election=election).values_list("roll_id", flat=True).first()
+    voters = Voter.objects.filter(roll_id=roll_id, station__isnull=True)
     if group is not None:
         voters.filter(group=group).update(station=station)
     elif kind == PollingStation.Kind.CENTRAL:

@@ -31,6 +31,16 @@ def run_ballot(community, chair, *, kind, households, turnout, yes, no, blank=0)
     to_nominations(election, chair, posted_at=local(2027, 5, 10, 9))
     with pytest.raises(RuleViolation, match="没有候选人"):
         es.election_start_vetting(election=election, actor=chair)
+    if kind == Election.Kind.RECALL:
+        Election.objects.filter(pk=election.pk).update(recall_member=_r[0])
+        election.refresh_from_db()
+        voters = voters_of(election)
+        need = -(-len(voters) // 5)
+        es.recall_sign(election=election, signers=voters[: need - 1], actor=chair)
+        with pytest.raises(RuleViolation, match=f"至少{need}人），现有{need - 1}人签名"):
+            es.election_ready_ballot(election=election, actor=chair)
+        es.recall_sign(election=election, signers=voters[:need], actor=chair)
+        es.recall_answer_record(election=election, answer="本人履职情况说明如下……", actor=chair)
     es.election_ready_ballot(election=election, actor=chair)
     es.election_open_voting(election=election, actor=chair, at=local(2027, 6, 20, 8))
     election.refresh_from_db()
