@@ -50,6 +50,7 @@ def test_check_in_on_a_360px_phone(live_server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "station-search.png"), full_page=True)
     button.click()
+    page.wait_for_selector(".station-message")
     assert f"已登记：{carrier.name}（另代投1人）" in page.locator(".station-message").inner_text()
     assert CheckIn.objects.filter(election=election).count() == 3
     page.fill("#id_q", elsewhere.id_last4)
@@ -84,6 +85,7 @@ def test_double_entry_of_a_stations_count_in_the_admin(live_server, browser):
         page.fill(f"#id_c{a.pk}", "2")
         page.fill(f"#id_c{b.pk}", str(b_votes))
         page.click("#count-form input[type=submit]")
+        page.wait_for_selector(".messagelist")  # the redirect back to the station, with its message
         return context, page
 
     context, page = enter(chair, 1)
