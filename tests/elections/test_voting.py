@@ -161,3 +161,12 @@ def test_a_voter_who_cannot_write_has_the_helper_recorded(community, chair):
     v = voters_of(election)[3]
     (row,) = es.check_in(election=election, voter=v, station=s1, actor=chair, scribe=residents[5])
     assert CheckIn.objects.get(pk=row.pk).scribe == residents[5]
+
+
+@pytest.mark.django_db
+def test_check_in_is_a_handful_of_queries(community, chair, django_assert_max_num_queries):
+    election, _r, s1, _s2 = voting_election(community, chair)
+    open_voting(election, chair)
+    v = voters_of(election)[4]
+    with django_assert_max_num_queries(6):
+        es.check_in(election=election, voter=v, station=s1, actor=None)
