@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ElectionsConfig(AppConfig):
     name = "elections"
     verbose_name = _("选举")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from elections import board_events, demo, desk  # noqa: F401  (desk, demo: register to-dos and the seeder)
+
+        board_events.register()

@@ -1,4 +1,18 @@
 """Public pages of the elections app (paths start with c/<slug>/, like the board's)."""
 
+from django.urls import path
+
+from elections import station_views, views
+
 app_name = "elections"
-urlpatterns: list = []
+urlpatterns = [
+    path("c/<slug:slug>/elections/<int:pk>/roll/", views.roll_lookup_view, name="roll_lookup"),
+    path(
+        "c/<slug:slug>/elections/<int:pk>/station/<int:number>/", station_views.station_screen, name="station"
+    ),
+    path(
+        "c/<slug:slug>/elections/<int:pk>/station/<int:number>/check-in/",
+        station_views.station_check_in,
+        name="station_check_in",
+    ),
+]

@@ -300,3 +300,44 @@ class MonthlyDisclosureFactory(factory.django.DjangoModelFactory):
     pdf = factory.django.FileField(filename="sheet.pdf", data=b"%PDF-1.4\n%%EOF\n")
     pages = 1
     generated_at = factory.LazyFunction(_now)
+
+
+# --- elections ---------------------------------------------------------------------------------------
+
+
+def election_with_roll(
+    community,
+    *,
+    voters: int = 6,
+    election_day: dt.date | None = None,
+    actor=None,
+    kind: str = "committee",
+    seats: dict | None = None,
+    women: int = 2,
+    **kwargs,
+):
+    """A draft election of ``community`` with seats, a one-member election committee and a roll built
+    from ``voters`` adult residents (the first ``women`` of them women), in one residents' group."""
+    from django.utils import timezone
+
+    from elections import services as es
+
+    election_day = election_day or (timezone.localdate() + dt.timedelta(days=40))
+    group = ResidentsGroupFactory(community=community)
+    residents = []
+    for i in range(voters):
+        household = HouseholdFactory(community=community, group=group)
+        residents.append(ResidentFactory(household=household, sex="F" if i < women else "M"))
+    clerk = ResidentFactory(household=HouseholdFactory(community=community, group=group))
+    election = es.election_create(
+        community=community,
+        title=kwargs.pop("title", f"第{next(_serial)}届居民委员会选举"),
+        election_day=election_day,
+        kind=kind,
+        seats={"member": 1} if seats is None and kind == "committee" else (seats or {}),
+        actor=actor,
+        **kwargs,
+    )
+    es.committee_member_add(election=election, resident=clerk, is_chair=True, actor=actor)
+    es.roll_build(election=election, actor=actor)
+    return election, residents

@@ -259,6 +259,9 @@ from tests.assistance.builders import BUILDERS as _ASSISTANCE_BUILDERS  # noqa: 
 
 BUILDERS.update(_ASSISTANCE_BUILDERS)
 
+# elections (tests/elections/builders.py).
+BUILDERS.update(__import__("tests.elections.builders", fromlist=["BUILDERS"]).BUILDERS)
+
 
 # --- Driving the admin as a person would --------------------------------------------------------------
 

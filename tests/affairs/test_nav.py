@@ -25,7 +25,7 @@ def test_board_and_affairs_pages_share_one_tab_bar(client):
     board = _tabs(client.get(reverse("notices:board", args=[community.slug])).content.decode())
     labels = [label for _href, label, _cur in board]
     assert labels[:3] == ["公开栏", "会议与议事", "居民意见"]
-    assert ("/c/%s/opinions/" % community.slug, "居民意见", False) in board
+    assert (f"/c/{community.slug}/opinions/", "居民意见", False) in board
     assert [label for _h, label, cur in board if cur] == ["公开栏"]
     opinions = _tabs(client.get(reverse("affairs:opinion_figures", args=[community.slug])).content.decode())
     assert [label for _h, label, cur in opinions if cur] == ["居民意见"]

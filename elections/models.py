@@ -1,1 +1,0 @@
-"""Empty until the app is built; docs/architecture.md says which base pieces it will use."""

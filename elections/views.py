@@ -1,0 +1,45 @@
+"""Public pages of the elections app: the voter-roll lookup (name + last 4 ID characters → on the
+roll or not, and at which station; nothing else)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from elections.models import Election
+from elections.services.roll import roll_lookup
+from notices import pagecache
+from notices.views_objections import _private, address_over_limit
+
+# Lookups per hour from one address: a family checks a handful of names; guessing needs thousands.
+ROLL_LOOKUPS_PER_HOUR = 20
+
+
+@require_http_methods(["GET", "POST"])
+def roll_lookup_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    community = pagecache.community_or_404(slug)
+    election = (
+        Election.objects.filter(community=community, pk=pk, rehearsal=False, roll__posted_at__isnull=False)
+        .select_related("roll")
+        .first()
+    )
+    if election is None:
+        raise Http404("no posted roll")
+    context: dict = {"community": community, "election": election, "name": "", "last4": ""}
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:50]
+        last4 = request.POST.get("last4", "").strip().upper()[:4]
+        context.update(name=name, last4=last4)
+        if address_over_limit(request, timezone.now(), "roll-lookup", ROLL_LOOKUPS_PER_HOUR):
+            context["refused"] = True
+            return _private(render(request, "elections/roll_lookup.html", context, status=429))
+        if not name or len(last4) != 4:
+            context["incomplete"] = True
+        else:
+            voter = roll_lookup(election=election, name=name, last4=last4)
+            context["found"] = voter is not None
+            context["missing"] = voter is None
+            context["station"] = voter.station if voter else None
+    return _private(render(request, "elections/roll_lookup.html", context))
