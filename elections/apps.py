@@ -11,3 +11,8 @@ class ElectionsConfig(AppConfig):
         from elections import board_events, demo, desk  # noqa: F401  (desk, demo: register to-dos and the seeder)
 
         board_events.register()
+
+        # A tab on the community's public pages, after the opinions.
+        from notices import nav
+
+        nav.register_tab(section="elections", label=_("选举"), url_name="elections:index", order=35)

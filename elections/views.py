@@ -17,6 +17,29 @@ from notices.views_objections import _private, address_over_limit
 ROLL_LOOKUPS_PER_HOUR = 20
 
 
+@require_http_methods(["GET"])
+def elections_index(request: HttpRequest, slug: str) -> HttpResponse:
+    """The community's elections under way or done: step, election day, and the roll lookup.
+
+    Drafts and rehearsals are not public; what each step posted is on the board itself.
+    """
+    community = pagecache.community_or_404(slug)
+    elections = list(
+        Election.objects.filter(community=community, rehearsal=False)
+        .exclude(status=Election.Status.DRAFT)
+        .select_related("roll")
+        .order_by("-election_day", "-pk")[:20]
+    )
+    rows = [
+        {
+            "election": e,
+            "roll_posted": bool(getattr(e, "roll", None) and e.roll.posted_at),
+        }
+        for e in elections
+    ]
+    return render(request, "elections/index.html", {"community": community, "rows": rows})
+
+
 @require_http_methods(["GET", "POST"])
 def roll_lookup_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     community = pagecache.community_or_404(slug)

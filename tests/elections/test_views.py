@@ -59,3 +59,14 @@ def test_unposted_or_unknown_roll_is_not_found(client, community, chair):
     election, _r = f.election_with_roll(community, actor=chair)
     assert client.get(_url(election)).status_code == 404
     assert client.get(f"/c/{community.slug}/elections/999999/roll/").status_code == 404
+
+
+def test_index_lists_public_elections_with_the_roll_lookup_and_hides_drafts(client, posted, community, chair):
+    election, _residents = posted
+    draft, _r = f.election_with_roll(community, actor=chair, title="筹备中的选举")
+    page = client.get(f"/c/{community.slug}/elections/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert election.title in text and "选民名单公示中" in text and _url(election) in text
+    assert draft.title not in text
+    assert 'aria-current="page">选举</a>' in text  # its own tab in the board's tab bar
