@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from affairs.models.motions import Motion
 from notices.disclosure.content import MonthContext, register_section
+from notices.disclosure.postings import handwritten
+from notices.models import Category
 
 S = Motion.State
 
@@ -37,8 +39,11 @@ def resolutions_section(ctx: MonthContext) -> dict:
         .prefetch_related("tasks")
         .order_by("vote_closed_at", "pk")
     )
+    # Resolution and result notices typed by hand are printed as posted.
+    typed = handwritten(ctx, Category.RESOLUTION, Category.IMPLEMENTATION)
+    extra = {"handwritten": {"postings": typed}} if typed else {}
     if not motions:
-        return {"empty": gettext("本月无数据")}
+        return extra or {"empty": gettext("本月无数据")}
     rows = [
         [
             m.title,
@@ -51,7 +56,7 @@ def resolutions_section(ctx: MonthContext) -> dict:
         for m in motions
     ]
     passed = sum(1 for m in motions if m.passed)
-    return {
+    return extra | {
         "columns": [
             gettext("议题"),
             gettext("表决日期"),
@@ -64,4 +69,10 @@ def resolutions_section(ctx: MonthContext) -> dict:
     }
 
 
-register_section("resolutions", _("决议事项及实施结果"), resolutions_section, 30)
+register_section(
+    "resolutions",
+    _("决议事项及实施结果"),
+    resolutions_section,
+    30,
+    template="notices/pdf/section_table_handwritten.html",
+)

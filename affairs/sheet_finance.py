@@ -7,13 +7,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from affairs.services.finance import money, statement_data
+from notices.disclosure.postings import handwritten
+from notices.models import Category
 
 
 def finance_section(ctx) -> dict:
     data = statement_data(community=ctx.community, month=ctx.month)
+    # Finance notices typed by hand (a fund's quarterly statement, ...) are printed as posted.
+    typed = handwritten(ctx, Category.FINANCE)
+    extra = {"handwritten": {"postings": typed}} if typed else {}
     if not data.count:
-        return {"empty": gettext("本月无数据")}
-    return {
+        return extra or {"empty": gettext("本月无数据")}
+    return extra | {
         "summary": [
             [gettext("上月结余"), money(data.opening)],
             [gettext("本月收入"), money(data.income)],
@@ -29,4 +34,10 @@ def finance_section(ctx) -> dict:
 def register() -> None:
     from notices.disclosure.content import register_section
 
-    register_section("finance", _("财务收支公开"), finance_section, 20)
+    register_section(
+        "finance",
+        _("财务收支公开"),
+        finance_section,
+        20,
+        template="notices/pdf/section_table_handwritten.html",
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from core.windows import window_end, window_last_day
 from notices.bodytext import plain_text
-from notices.models import Category, Posting
+from notices.models import Category, Posting, PostingSource
 
 EXCERPT_MAX = 100  # a body this short (plain text) is printed in full under its title
 
@@ -169,4 +169,19 @@ def month_postings(ctx) -> list[dict]:
                 "objections": [p.objections_filed, p.objections_answered] if p.objections_open else None,
             }
         )
+    # Whether a posting was generated from an app's records (it, or an earlier version of its
+    # series, cites a source item): a section built from those records replaces it, while a
+    # posting typed by hand is still printed as posted.
+    cited = set()
+    for posting_id, series_id in PostingSource.objects.filter(
+        posting__community=ctx.community, posting__publish_at__lt=until
+    ).values_list("posting_id", "posting__series_id"):
+        cited.add(series_id or posting_id)
+    for row in out:
+        row["cited"] = row["series"] in cited
     return out
+
+
+def handwritten(ctx, *categories: str) -> list[dict]:
+    """The month's postings of ``categories`` typed by hand (citing no app record)."""
+    return [p for p in ctx.postings if p["category"] in categories and not p["cited"]]
