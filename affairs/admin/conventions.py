@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -35,6 +38,17 @@ class ConventionAdmin(ScopedHistoryAdmin):
         conventions.convention_save(convention=obj, actor=request.user)
 
 
+class RepealForm(forms.Form):
+    # Not required here: the service refuses an empty reason with its own message, said once.
+    reason = forms.CharField(
+        label=_("废止理由"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将随撤回说明在公开栏公开。"),
+    )
+
+
 @admin.register(ConventionVersion)
 class ConventionVersionAdmin(ScopedHistoryAdmin):
     community_field = "convention__community"
@@ -53,6 +67,7 @@ class ConventionVersionAdmin(ScopedHistoryAdmin):
                 "in_force_from",
                 "ended_on",
                 "posting_link",
+                "repeal_button",
                 *fields[1:],
             ]
         return fields
@@ -60,7 +75,7 @@ class ConventionVersionAdmin(ScopedHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        ro = ["convention", "number", "state", "in_force_from", "ended_on", "posting_link"]
+        ro = ["convention", "number", "state", "in_force_from", "ended_on", "posting_link", "repeal_button"]
         if obj.state != ConventionVersion.State.DRAFT:
             ro += ["text", "motion", "ballot_yes", "ballot_valid"]
         return ro
@@ -87,6 +102,50 @@ class ConventionVersionAdmin(ScopedHistoryAdmin):
             return "-"
         url = reverse("admin:notices_posting_change", args=[obj.posting_id])
         return format_html('<a href="{}">{}</a>', url, gettext("查看公开事项"))
+
+    @admin.display(description=_("废止"))
+    def repeal_button(self, obj):
+        if obj.state != ConventionVersion.State.IN_FORCE:
+            return "-"
+        url = reverse("admin:affairs_conventionversion_repeal", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, gettext("废止本公约"))
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/repeal/", wrap(self.repeal_view), name="affairs_conventionversion_repeal"),
+        ] + super().get_urls()
+
+    def repeal_view(self, request, pk: int):
+        obj = self.get_queryset(request).select_related("convention").filter(pk=pk).first()
+        if obj is None or not self.has_change_permission(request, obj):
+            raise Http404
+        back = reverse("admin:affairs_conventionversion_change", args=[obj.pk])
+        form = RepealForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                conventions.convention_repeal(
+                    version=obj, reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except RuleViolation as e:
+                form.add_error(None, "；".join(e.messages))
+            else:
+                messages.success(
+                    request, gettext("“%(title)s”已废止，公开栏上的公约已撤回。") % {"title": obj}
+                )
+                return HttpResponseRedirect(back)
+        return TemplateResponse(
+            request,
+            "affairs/meetings/admin/convention_repeal.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": obj,
+                "title": gettext("废止公约"),
+                "return_url": back,
+                "form": form,
+            },
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from affairs.models.opinions import MUST_REPORT, Opinion
 from affairs.services import opinions as services
-from affairs.sheet_opinions import monthly_figures, recent_months
+from affairs.sheet_opinions import figures_by_month, recent_months
 from committee.models import Building, BuildingCaptain
 from core.errors import RuleViolation
 from notices import pagecache
@@ -234,13 +234,12 @@ def opinion_lookup(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def opinion_figures(request: HttpRequest, slug: str) -> HttpResponse:
-    """The last six months' figures of the community (one query per month)."""
+    """The last six months' figures of the community (one query for the six)."""
     community = pagecache.community_or_404(slug)
     at = timezone.now()
-    rows = [
-        (month, monthly_figures(community_ids=[community.pk], month=month, at=at)[community.pk])
-        for month in recent_months(timezone.localdate(at), 6)
-    ]
+    months = recent_months(timezone.localdate(at), 6)
+    figures = figures_by_month(community_ids=[community.pk], months=months, at=at)
+    rows = [(month, figures[community.pk, month]) for month in months]
     context = {"community": community, "rows": rows, "rules": community.rules}
     return render(request, "affairs/opinions/figures.html", context)
 

@@ -1,9 +1,9 @@
 """Demo postings on the public board (part of ``seed_demo``), through ``notices.services``.
 
-A realistic few months of 幸福社区's board (monthly finance statements come from the affairs app's
-entries, one corrected to version 2): water-cut notices (one past, one coming), the residents' convention,
-the list of admitted government tasks, hardship postings with masked names only (one open for
-objections), an urgent notice, a withdrawn notice, resolutions and their implementation, and the
+A realistic few months of 幸福社区's board (monthly finance statements, resolutions and
+implementation results come from the affairs app's records): water-cut notices (one past, one
+coming), the residents' convention, the list of admitted government tasks, hardship postings with
+masked names only (one open for objections), an urgent notice, a withdrawn notice, and the
 building-captain nominations posted with objections open (``committee.services.captains_post``).
 Every write goes through the board's services, in the order it would have happened, so the ledger,
 the archive and the monthly PDF see a consistent history.
@@ -84,25 +84,8 @@ def seed_postings(*, community: Community, rng: random.Random, today: dt.date | 
         title="第十二届居委会成员分工公示",
         body="<p>主任主持全面工作；副主任分管民政、社会保障；委员分别负责治安调解、环境卫生、文化体育、计生服务和综合事务。</p>",
     )
-    # Resolutions and their implementation.
-    post(
-        _at(today - dt.timedelta(days=75), 10),
-        key="resolution",
-        category=Category.RESOLUTION,
-        title="关于3号楼、5号楼加装电梯的决议",
-        body=(
-            "<p>经提议、商议、审议，居民代表会议于本月召开，应到代表40人，实到33人。"
-            "表决结果：同意29票，反对3票，弃权1票，决议通过。</p>"
-            "<p>加装电梯费用按楼层分摊，政府补贴部分由居委会统一申报。</p>"
-        ),
-    )
-    post(
-        _at(today - dt.timedelta(days=20), 10),
-        key="implementation",
-        category=Category.IMPLEMENTATION,
-        title="楼道照明改造实施结果公开",
-        body="<p>全社区40栋楼共更换声控LED灯312盏，总费用46,800.00元，已于上月完工并通过验收。</p>",
-    )
+    # Resolutions and their implementation results are posted by the affairs app from its motions
+    # (affairs/meetings_demo.py: voted at a representatives' meeting, tasks carried out), not typed here.
     # Water cuts: one past, one coming.
     past_cut = today - dt.timedelta(days=40)
     post(

@@ -127,3 +127,57 @@ def test_admission_list_is_posted_by_classification_and_replaced_when_updated(co
     assert list(postings_visible(community=community)) == [second]
     with pytest.raises(RuleViolation, match="2025年度尚未登记准入事项"):
         admission.admitted_list_publish(community=community, year=2025, actor=chair)
+
+
+def test_repeal_from_the_admin_asks_a_reason_and_withdraws_the_posting(chair_client, community, chair):
+    from django.urls import reverse
+
+    convention = conventions.convention_save(
+        convention=Convention(community=community, title="电动车充电公约"), actor=chair
+    )
+    version = conventions.convention_version_create(
+        convention=convention, text="电动车不进楼道。", ballot_yes=60, ballot_valid=100, actor=chair
+    )
+    change = reverse("admin:affairs_conventionversion_change", args=[version.pk])
+    repeal = reverse("admin:affairs_conventionversion_repeal", args=[version.pk])
+    assert repeal not in chair_client.get(change).content.decode()  # a draft has no repeal button
+    page = chair_client.post(repeal, {"reason": "草案不施行"}).content.decode()
+    assert "只有施行中的公约才能废止。" in page
+    version.refresh_from_db()
+    assert version.state == V.DRAFT
+
+    version = conventions.convention_adopt(version=version, actor=chair)
+    assert repeal in chair_client.get(change).content.decode()
+    assert "废止理由" in chair_client.get(repeal).content.decode()
+    page = chair_client.post(repeal, {"reason": "  "}).content.decode()
+    assert "请填写废止理由。" in page
+    version.refresh_from_db()
+    assert version.state == V.IN_FORCE
+
+    response = chair_client.post(repeal, {"reason": "已并入新修订的《居民公约》。"}, follow=True)
+    assert response.redirect_chain[-1][0] == change
+    assert "已废止" in response.content.decode()
+    version.refresh_from_db()
+    assert version.state == V.REPEALED and version.ended_on is not None
+    assert version.posting.withdrawn_at is not None
+    assert "已并入新修订的《居民公约》。" in version.posting.withdrawal_reason
+    assert not postings_visible(community=community).filter(category=Category.CONVENTION).exists()
+
+
+def test_repeal_page_of_another_community_is_not_found(chair_client, chair):
+    from django.urls import reverse
+
+    from tests.factories import CommunityFactory
+
+    elsewhere = CommunityFactory(slug="elsewhere")
+    convention = conventions.convention_save(
+        convention=Convention(community=elsewhere, title="别处公约"), actor=None
+    )
+    version = conventions.convention_version_create(
+        convention=convention, text="别处。", ballot_yes=60, ballot_valid=100, actor=None
+    )
+    conventions.convention_adopt(version=version, actor=None)
+    url = reverse("admin:affairs_conventionversion_repeal", args=[version.pk])
+    assert chair_client.post(url, {"reason": "越权"}).status_code == 404
+    version.refresh_from_db()
+    assert version.state == V.IN_FORCE

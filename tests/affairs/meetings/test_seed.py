@@ -30,3 +30,10 @@ def test_seed_demo_adds_a_months_meetings_and_motions():
         Posting.objects.filter(category=Category.IMPLEMENTATION, title__startswith="实施结果公开：").count()
         == 1
     )
+    # Only the postings generated from the motions: no hand-typed resolution or result beside them.
+    assert (
+        not Posting.objects.filter(category=Category.RESOLUTION)
+        .exclude(title__startswith="决议公开：")
+        .exists()
+    )
+    assert Posting.objects.filter(category=Category.IMPLEMENTATION).count() == 1

@@ -7,7 +7,7 @@ import pytest
 
 from affairs.models.opinions import Opinion
 from affairs.services import opinions as svc
-from affairs.sheet_opinions import monthly_figures
+from affairs.sheet_opinions import figures_by_month, monthly_figures
 from notices.disclosure.content import build_content
 from tests.affairs.opinions.conftest import at
 from tests.factories import CommunityFactory
@@ -96,3 +96,34 @@ def test_monthly_sheet_section(community, chair, officer):
     assert data["rows"] == [["公共设施损坏", "1", "1"]]
     empty = build_content(community=community, month=dt.date(2026, 9, 1), at=at(dt.date(2026, 12, 1)))
     assert next(s for s in empty["sections"] if s["key"] == "opinions")["data"] == {"empty": "本月无数据"}
+
+
+def test_several_months_in_one_query_match_month_by_month(
+    community, chair, officer, django_assert_num_queries
+):
+    other = CommunityFactory(slug="other")
+    handled(community, chair, officer, day=dt.date(2026, 10, 12), rating="satisfied", n=1)
+    handled(community, chair, officer, day=dt.date(2026, 11, 3), resolved=False, late=True, n=2)
+    svc.opinion_file(
+        community=other, category="help", body="另一个社区的求助", address="b", at=at(dt.date(2026, 11, 4))
+    )
+    # 23:00 on 31 October, Beijing time, is 15:00 UTC: it counts for October, not November.
+    svc.opinion_file(
+        community=community,
+        category="other",
+        body="月末最后一件",
+        address="z",
+        at=at(dt.date(2026, 10, 31), 23),
+    )
+    months = [dt.date(2026, 9, 1), dt.date(2026, 10, 1), NOV]
+    when = at(dt.date(2026, 12, 1))
+    with django_assert_num_queries(1):
+        together = figures_by_month(community_ids=[community.pk, other.pk], months=months, at=when)
+    for month in months:
+        alone = monthly_figures(community_ids=[community.pk, other.pk], month=month, at=when)
+        for cid in (community.pk, other.pk):
+            assert together[cid, month] == alone[cid], (cid, month)
+    assert together[community.pk, dt.date(2026, 10, 1)]["received"] == 2
+    assert together[community.pk, NOV]["handling_rate"] == "0.00%"
+    assert (together[other.pk, NOV]["received"], together[other.pk, NOV]["satisfaction"]) == (1, "-")
+    assert together[community.pk, dt.date(2026, 9, 1)]["received"] == 0
