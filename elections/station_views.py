@@ -81,6 +81,7 @@ def station_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
         "cards": _cards(election, voters),
         "searched": bool(query),
         "voting_open": election.status == Election.Status.VOTING,
+        "counting": election.status == Election.Status.COUNTING,
         "checked_in_here": CheckIn.objects.filter(election=election, station=station).count(),
     }
     response = render(request, "elections/station.html", context)

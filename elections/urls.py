@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from elections import station_views, views
+from elections import ballot_views, station_views, views
 
 app_name = "elections"
 urlpatterns = [
@@ -16,5 +16,10 @@ urlpatterns = [
         "c/<slug:slug>/elections/<int:pk>/station/<int:number>/check-in/",
         station_views.station_check_in,
         name="station_check_in",
+    ),
+    path(
+        "c/<slug:slug>/elections/<int:pk>/station/<int:number>/ballots/",
+        ballot_views.ballot_screen,
+        name="station_ballots",
     ),
 ]
