@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from committee.models import Resident
 from core.errors import RuleViolation
 from elections.models import CheckIn, Election, PollingStation, Proxy, StationStaff, Voter
 from elections.services.voting import check_in, station_voters
@@ -81,11 +82,32 @@ def station_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
         "cards": _cards(election, voters),
         "searched": bool(query),
         "voting_open": election.status == Election.Status.VOTING,
+        "counting": election.status == Election.Status.COUNTING,
         "checked_in_here": CheckIn.objects.filter(election=election, station=station).count(),
     }
     response = render(request, "elections/station.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _scribe(election: Election, name: str) -> Resident | None:
+    """The helper who fills the ballot of a voter who cannot write (代书), found by name among the
+    community's residents; recorded on the check-in."""
+    name = (name or "").strip()[:50]
+    if not name:
+        return None
+    found = list(
+        Resident.objects.filter(
+            community_id=election.community_id, name=name, deceased_on__isnull=True, moved_out_on__isnull=True
+        )[:2]
+    )
+    if not found:
+        raise RuleViolation(_("本社区居民中没有找到代书人“%(name)s”，请核对姓名。") % {"name": name})
+    if len(found) > 1:
+        raise RuleViolation(
+            _("本社区有多名居民叫“%(name)s”，请由选举委员会在后台登记代书人。") % {"name": name}
+        )
+    return found[0]
 
 
 @staff_member_required
@@ -99,7 +121,10 @@ def station_check_in(request: HttpRequest, slug: str, pk: int, number: int) -> H
         messages.error(request, _("没有找到该选民，请重新查找。"))
     else:
         try:
-            rows = check_in(election=election, voter=voter, station=station, actor=request.user)
+            scribe = _scribe(election, request.POST.get("scribe", ""))
+            rows = check_in(
+                election=election, voter=voter, station=station, actor=request.user, scribe=scribe
+            )
         except RuleViolation as e:
             for m in e.messages:
                 messages.error(request, m)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from elections.models import Election
 from elections.services.roll import roll_lookup
+from elections.tally_live import live_tally
 from notices import pagecache
 from notices.views_objections import _private, address_over_limit
 
@@ -66,3 +67,35 @@ def roll_lookup_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             context["missing"] = voter is None
             context["station"] = voter.station if voter else None
     return _private(render(request, "elections/roll_lookup.html", context))
+
+
+# How often the tally page reloads itself while the count goes on (seconds).
+TALLY_REFRESH_SECONDS = 30
+TALLY_STATES = (Election.Status.COUNTING, Election.Status.RESULTS_POSTED, Election.Status.CLOSED)
+
+
+@require_http_methods(["GET"])
+def tally_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The live public tally (唱票进度), served from the board's page cache: every ballot entered or
+    station count formed bumps the community's cache generation, so a reload shows it at once."""
+
+    def _render(community, at):
+        election = (
+            Election.objects.filter(community=community, pk=pk, rehearsal=False, status__in=TALLY_STATES)
+            .select_related("parent", "community")
+            .first()
+        )
+        if election is None:
+            raise Http404("no count under way")
+        context = pagecache.render_context(
+            {
+                "community": community,
+                "election": election,
+                "tally": live_tally(election),
+                "counting": election.status == Election.Status.COUNTING,
+                "refresh": TALLY_REFRESH_SECONDS,
+            }
+        )
+        return render(request, "elections/tally.html", context)
+
+    return pagecache.serve(request, slug, _render)

@@ -49,6 +49,8 @@ class CountEntry(_Figures):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("录入人")
     )
     at = models.DateTimeField(_("录入时间"))
+    # Computed from the station's ballot-by-ballot records (唱票) rather than typed from the tally sheet.
+    from_ballots = models.BooleanField(_("逐张唱票汇总"), default=False)
     # A discarded entry stays on record (who discarded it and why); only live entries count.
     discarded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     discarded_by = models.ForeignKey(

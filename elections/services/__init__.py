@@ -1,5 +1,6 @@
 """Writes of the elections app (services; STYLE.md #1). Import from here."""
 
+from elections.services.ballots import WriteIn, ballot_count_submit, ballot_enter
 from elections.services.candidates import (
     candidate_nominate,
     candidate_vet,
@@ -40,6 +41,9 @@ from elections.services.tally import (
 from elections.services.voting import check_in, proxy_authorize, staff_assign, station_create
 
 __all__ = [
+    "WriteIn",
+    "ballot_count_submit",
+    "ballot_enter",
     "Line",
     "closure_record",
     "closure_validate",

@@ -27,6 +27,7 @@ from elections.models import (
 )
 from elections.models.tally import FIGURES, Choice
 from elections.services.common import lock
+from notices import cache as board_cache
 
 S = Election.Status
 
@@ -174,6 +175,7 @@ def count_enter(
     lines: list[Line],
     actor: User,
     at: dt.datetime | None = None,
+    from_ballots: bool = False,
 ) -> EntryResult:
     """One typist's entry of the station's paper count. The first entry waits for a second by
     another person; the second is compared with the first: equal → the definitive count; different
@@ -194,7 +196,13 @@ def count_enter(
     if len(live) >= 2:
         raise RuleViolation(_("本站两次录入不一致，请先作废其中一次再重新录入。"))
     entry = CountEntry(
-        election=election, station=station, round=len(live) + 1, entered_by=actor, at=at, **figures
+        election=election,
+        station=station,
+        round=len(live) + 1,
+        entered_by=actor,
+        at=at,
+        from_ballots=from_ballots,
+        **figures,
     )
     save_governed(entry, actor=actor, reason=_("计票录入"))
     CountLine.objects.bulk_create(
@@ -216,6 +224,8 @@ def count_enter(
     differences = _differences(station, live[0], entry)
     if differences:
         return EntryResult(entry, differences, None)
+    # The live tally page (served from the board's page cache) shows formed station counts.
+    transaction.on_commit(lambda: board_cache.bump(election.community_id))
     return EntryResult(entry, [], _make_definitive(election, station, entry, at=at, actor=actor))
 
 

@@ -1,0 +1,210 @@
+"""Ballot-by-ballot counting (唱票): a station's ballots entered one by one, then summed by one
+aggregate query into a count entry that follows the ordinary path (second entry by another person
+from the paper tally sheet, comparison, closure record, validation, results)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import RuleViolation
+from core.governed import check_scope
+from core.models import User
+from elections.models import Ballot, BallotMark, Candidate, CountEntry, Election, PollingStation, StationCount
+from elections.models.tally import Choice
+from elections.services.tally import EntryResult, Line, count_enter
+from notices import cache as board_cache
+
+S = Election.Status
+K = Ballot.Kind
+
+
+@dataclass(frozen=True)
+class WriteIn:
+    """A name written in (另选他人) for one office."""
+
+    office: str
+    name: str
+
+
+def _station_open(election: Election, station: PollingStation) -> None:
+    if election.status != S.COUNTING:
+        raise RuleViolation(_("当前不在计票阶段（%(state)s）。") % {"state": election.get_status_display()})
+    if station.election_id != election.root.pk:
+        raise RuleViolation(_("该投票站不属于本次选举。"))
+    if StationCount.objects.filter(election=election, station=station).exists():
+        raise RuleViolation(_("%(station)s的计票结果已形成，不能再录入。") % {"station": station})
+    if CountEntry.objects.filter(
+        election=election, station=station, from_ballots=True, discarded_at__isnull=True
+    ).exists():
+        raise RuleViolation(
+            _("%(station)s的唱票结果已汇总提交，如需补录请先作废该次录入。") % {"station": station}
+        )
+
+
+def _bump_after_commit(community_id: int) -> None:
+    # The live tally page is served from the board's page cache: a new ballot starts a new generation.
+    transaction.on_commit(lambda: board_cache.bump(community_id))
+
+
+def _classify(
+    election: Election, candidates: list[Candidate], write_ins: list[WriteIn], choice: str
+) -> tuple[str, str]:
+    """The ballot's kind and, if void, why: more names than seats in an office voids the ballot."""
+    if not election.has_candidates:
+        if candidates or write_ins:
+            raise RuleViolation(_("本次表决的选票只能记赞成或反对。"))
+        if not choice:
+            return K.BLANK, ""
+        if choice not in Choice.values:
+            raise RuleViolation(_("表决意见只能是赞成或反对。"))
+        return K.VALID, ""
+    if choice:
+        raise RuleViolation(_("本次选举按候选人计票，不能录入赞成或反对票。"))
+    if not candidates and not write_ins:
+        return K.BLANK, ""
+    seats = {s.office: s.count for s in election.seats.all()}
+    per_office = Counter([c.office for c in candidates] + [w.office for w in write_ins])
+    for office, marked in sorted(per_office.items()):
+        if office not in seats:
+            raise RuleViolation(_("本次选举没有该职务的名额。"))
+        if marked > seats[office]:
+            return K.VOID, _("%(office)s一栏选了%(marked)d人，超过应选%(seats)d人，本张选票无效。") % {
+                "office": dict(Candidate._meta.get_field("office").choices)[office],
+                "marked": marked,
+                "seats": seats[office],
+            }
+    return K.VALID, ""
+
+
+@transaction.atomic
+def ballot_enter(
+    *,
+    election: Election,
+    station: PollingStation,
+    number: int,
+    actor: User,
+    candidate_ids: list[int] = (),
+    write_ins: list[WriteIn] = (),
+    choice: str = "",
+    void_reason: str = "",
+    at: dt.datetime | None = None,
+) -> Ballot:
+    """Record one ballot as called out: its marks, or void (with the reason) or blank. A ballot
+    number is entered once per station (checked here, and by the database under concurrency)."""
+    at = at or timezone.now()
+    # Lock the station, not the election: the stations of one election are counted side by side.
+    station = PollingStation.objects.select_for_update().get(pk=station.pk)
+    election = Election.objects.select_related("parent").get(pk=election.pk)
+    check_scope(actor, election.community_id)
+    _station_open(election, station)
+    if not isinstance(number, int) or number < 1:
+        raise RuleViolation({"number": [_("选票序号须为正整数。")]})
+    if Ballot.objects.filter(election=election, station=station, number=number).exists():
+        raise RuleViolation(
+            _("第%(number)d号选票已在%(station)s录入。") % {"number": number, "station": station}
+        )
+    ids = list(dict.fromkeys(candidate_ids))
+    candidates = list(election.candidates.filter(pk__in=ids, status=Candidate.Status.OFFICIAL))
+    if len(candidates) != len(ids):
+        raise RuleViolation(_("只能录入本次选举正式候选人的票数。"))
+    names = [WriteIn(w.office, (w.name or "").strip()[:50]) for w in write_ins if (w.name or "").strip()]
+    void_reason = (void_reason or "").strip()[:200]
+    if void_reason:
+        # The reader called it void (unreadable, marked outside the boxes...): no marks kept.
+        kind, reason = K.VOID, void_reason
+    else:
+        kind, reason = _classify(election, candidates, names, choice)
+    ballot = Ballot(
+        election=election,
+        station=station,
+        number=number,
+        kind=kind,
+        void_reason=reason,
+        entered_by=actor,
+        at=at,
+    )
+    try:
+        with transaction.atomic():
+            ballot.save()
+    except IntegrityError:
+        raise RuleViolation(
+            _("第%(number)d号选票已在%(station)s录入。") % {"number": number, "station": station}
+        ) from None
+    if kind == K.VALID:
+        common = {"ballot": ballot, "election": election, "station": station}
+        BallotMark.objects.bulk_create(
+            [BallotMark(candidate=c, office=c.office, **common) for c in candidates]
+            + [BallotMark(office=w.office, write_in=w.name, **common) for w in names]
+            + ([BallotMark(choice=choice, **common)] if not election.has_candidates else [])
+        )
+    _bump_after_commit(election.community_id)
+    return ballot
+
+
+def ballot_figures(*, election: Election, station: PollingStation) -> dict[str, int]:
+    """Ballots returned, valid, void and blank at the station so far (one query)."""
+    row = Ballot.objects.filter(election=election, station=station).aggregate(
+        returned=Count("pk"),
+        valid=Count("pk", filter=Q(kind=K.VALID)),
+        void=Count("pk", filter=Q(kind=K.VOID)),
+        blank=Count("pk", filter=Q(kind=K.BLANK)),
+    )
+    return {k: row[k] or 0 for k in ("returned", "valid", "void", "blank")}
+
+
+def ballot_lines(*, election: Election, station: PollingStation | None = None) -> list[dict]:
+    """Votes per (station, office, candidate, write-in, choice): one GROUP BY over the marks."""
+    marks = BallotMark.objects.filter(election=election)
+    if station is not None:
+        marks = marks.filter(station=station)
+    return list(
+        marks.values("station_id", "office", "candidate_id", "write_in", "choice")
+        .annotate(votes=Count("pk"))
+        .order_by()
+    )
+
+
+@transaction.atomic
+def ballot_count_submit(
+    *, election: Election, station: PollingStation, issued: int, actor: User, at: dt.datetime | None = None
+) -> EntryResult:
+    """Sum the station's ballots into one count entry (the recorder's); the other entry, typed by
+    another person from the paper tally sheet, is compared with it as any double entry is."""
+    at = at or timezone.now()
+    station = PollingStation.objects.select_for_update().get(pk=station.pk)
+    election = Election.objects.select_related("parent").get(pk=election.pk)
+    check_scope(actor, election.community_id)
+    _station_open(election, station)
+    figures = ballot_figures(election=election, station=station)
+    if not figures["returned"]:
+        raise RuleViolation(_("%(station)s还没有录入任何选票。") % {"station": station})
+    if not isinstance(issued, int) or issued < 0:
+        raise RuleViolation({"issued": [_("发出选票须填写为0或正整数。")]})
+    lines = [
+        Line(
+            office=row["office"],
+            votes=row["votes"],
+            candidate_id=row["candidate_id"],
+            write_in=row["write_in"],
+            choice=row["choice"],
+        )
+        for row in ballot_lines(election=election, station=station)
+    ]
+    result = count_enter(
+        election=election,
+        station=station,
+        figures={"issued": issued, **figures},
+        lines=lines,
+        actor=actor,
+        at=at,
+        from_ballots=True,
+    )
+    _bump_after_commit(election.community_id)
+    return result
