@@ -195,3 +195,13 @@ def test_last_months_sheet_and_failed_jobs_are_on_the_desk():
     # The final sheet settles both.
     f.MonthlyDisclosureFactory(community=community, month=dt.date(2026, 11, 1), is_final=True)
     assert not {"上月月报尚未定稿", "月报生成失败"} & set(labels(december_2nd))
+
+
+def test_election_models_are_listed_in_the_order_the_work_happens(client):
+    community = f.CommunityFactory()
+    client.force_login(f.staff_user(communities=[community], role="主任"))
+    html = client.get(reverse("admin:index")).content.decode()
+    group = html.split('id="group-elections"')[1].split("</table>")[0]
+    paths = list(dict.fromkeys(re.findall(r'href="/admin/elections/(\w+)/"', group)))
+    wanted = ["election", "voter", "candidate", "pollingstation", "checkin", "stationcount"]
+    assert [p for p in paths if p in wanted] == wanted
