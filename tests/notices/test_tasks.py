@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django_celery_beat.models import PeriodicTask
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from committee.models import Household
 from notices import handoff, services
@@ -250,6 +250,19 @@ def test_reminder_emails_staff_of_that_community_once_a_day(settings):
     }  # the other: 1 day old
     assert remind_pending_objections(at=at + dt.timedelta(days=3)) == {"communities": 1}  # now 3 days old
     assert len(mail.outbox) == 2
+
+
+def test_setup_periodic_tasks_replaces_a_renamed_schedule():
+    """An install set up under an older schedule name ends with one entry per task, the new name."""
+    every5, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
+    PeriodicTask.objects.create(
+        name="公开记录链头公布（每5分钟）", task="notices.tasks.publish_ledger_heads", interval=every5
+    )
+    PeriodicTask.objects.create(name="管理员自建的任务", task="celery.backend_cleanup", interval=every5)
+    call_command("setup_periodic_tasks")
+    heads = PeriodicTask.objects.filter(task="notices.tasks.publish_ledger_heads")
+    assert list(heads.values_list("name", flat=True)) == ["公开登记簿登记码公布（每5分钟）"]
+    assert PeriodicTask.objects.filter(name="管理员自建的任务").exists()  # not one of ours: kept
 
 
 def test_setup_periodic_tasks_is_idempotent():

@@ -1,7 +1,8 @@
 """The one place periodic schedules live (django-celery-beat's database scheduler, STYLE.md #13).
 
 Idempotent: run after every ``migrate`` (``make run``, the compose ``migrate`` service); schedules are
-updated in place by name, never duplicated.
+updated in place by name, never duplicated. A schedule renamed here replaces the old entry: an entry
+of ours (same task) under a name no longer listed is deleted, so beat never runs a task twice.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ SCHEDULES = {
         {"every": 15, "period": IntervalSchedule.MINUTES},
         "Queue again window events an item has not taken yet (worker died, retries ran out).",
     ),
-    "公开记录链头公布（每5分钟）": (
+    "公开登记簿登记码公布（每5分钟）": (
         "notices.tasks.publish_ledger_heads",
         "interval",
         {"every": 5, "period": IntervalSchedule.MINUTES},
@@ -57,7 +58,12 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         # The board's own schedules, then those the apps above it registered (core.periodic).
-        for name, (task, kind, spec, description) in {**SCHEDULES, **periodic.SCHEDULES}.items():
+        schedules = {**SCHEDULES, **periodic.SCHEDULES}
+        ours = {task for task, *_rest in schedules.values()}
+        for stale in PeriodicTask.objects.filter(task__in=ours).exclude(name__in=schedules):
+            stale.delete()
+            self.stdout.write(f"removed: {stale.name} (renamed)")
+        for name, (task, kind, spec, description) in schedules.items():
             defaults = {
                 "task": task,
                 "enabled": True,
