@@ -64,6 +64,7 @@ def resolutions_section(ctx: MonthContext) -> dict:
             gettext("结论"),
             gettext("实施情况"),
         ],
+        "widths": ["", "m", "window", "s", "window"],
         "rows": rows,
         "summary": [[gettext("本月列入"), len(motions)], [gettext("其中通过"), passed]],
     }

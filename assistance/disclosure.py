@@ -50,6 +50,7 @@ def hardship_section(ctx) -> dict:
             gettext("公示期"),
             gettext("异议"),
         ],
+        "widths": ["", "s", "s", "m", "window", "s"],
         "rows": rows,
         "note": gettext(
             "依法保护个人信息：申请人姓名已作脱敏处理，不公开身份证号、住址及收入明细，详情请到居委会查询。"

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import re
 import subprocess
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -379,3 +380,16 @@ def test_admin_generation_needs_the_add_permission(client, october):
     client.force_login(street)
     assert client.get("/admin/notices/monthlydisclosure/generate/").status_code == 403
     assert "生成某月月报" not in client.get("/admin/notices/monthlydisclosure/").content.decode()
+
+
+def test_a_section_table_may_ask_for_column_widths():
+    """Short columns (异议, 结论) and windows get a width, so they are not broken one character per line."""
+    from django.template.loader import render_to_string
+
+    data = {"columns": ["申请人", "异议"], "rows": [["刘*", "无"]], "widths": ["", "s"]}
+    html = render_to_string("notices/pdf/section_table.html", {"data": data})
+    assert '<colgroup><col><col class="w-s"></colgroup>' in html
+    plain = render_to_string("notices/pdf/section_table.html", {"data": {**data, "widths": None}})
+    assert "colgroup" not in plain
+    css = (Path(__file__).resolve().parents[2] / "templates/notices/pdf/disclosure.css").read_text()
+    assert all(f"col.w-{w}" in css for w in ("s", "m", "window"))
