@@ -135,3 +135,26 @@ def finance_statements_to_post(user, communities, at):
             group="affairs",
         )
     ]
+
+
+@desk.provider
+def finance_statements_out_of_date(user, communities, at):
+    """A posted month whose entries changed afterwards: the board shows old figures until re-posted."""
+    from affairs.services.finance import statements_out_of_date
+
+    if not user.has_perm("affairs.change_financestatement"):
+        return []
+    stale = statements_out_of_date(communities=communities)
+    if not stale:
+        return []
+    return [
+        desk.Todo(
+            _("已公开的收支表与明细不符"),
+            len(stale),
+            f"{reverse('admin:affairs_financestatement_changelist')}?{urlencode({'id__in': ','.join(str(s.pk) for s in stale)})}",
+            desk.Level.TODAY,
+            None,
+            _("明细在公开后有更正；勾选这些月份，选择“生成并公开”发布更正版"),
+            group="affairs",
+        )
+    ]

@@ -115,6 +115,50 @@ def statement_data(*, community, month: dt.date) -> StatementData:
     return data
 
 
+def statements_out_of_date(*, communities) -> list[FinanceStatement]:
+    """Posted statements whose figures no longer match the entries (an entry of that month or an
+    earlier one was added, corrected or deleted after posting): the board shows old figures until
+    the month is posted again. One grouped query over the entries, whatever the number of months."""
+    from django.db.models.functions import TruncMonth
+
+    posted = list(
+        FinanceStatement.objects.filter(community__in=communities, posting_id__isnull=False).order_by(
+            "community_id", "month"
+        )
+    )
+    if not posted:
+        return []
+    per_month: dict[tuple[int, dt.date], dict] = {}
+    for row in (
+        FinanceEntry.objects.filter(community_id__in={st.community_id for st in posted})
+        .annotate(m=TruncMonth("occurred_on"))
+        .values("community_id", "m", "kind")
+        .annotate(total=Sum("amount"), n=Count("pk"))
+        .order_by()
+    ):
+        month = row["m"].date() if isinstance(row["m"], dt.datetime) else row["m"]
+        figures = per_month.setdefault(
+            (row["community_id"], month), {"i": Decimal(0), "e": Decimal(0), "n": 0}
+        )
+        figures["i" if row["kind"] == E.Kind.INCOME else "e"] += Decimal(row["total"]).quantize(CENT)
+        figures["n"] += row["n"]
+    stale = []
+    for st in posted:
+        opening = sum(
+            (f["i"] - f["e"] for (c, m), f in per_month.items() if c == st.community_id and m < st.month),
+            Decimal(0),
+        )
+        now = per_month.get((st.community_id, st.month), {"i": Decimal(0), "e": Decimal(0), "n": 0})
+        if (opening.quantize(CENT), now["i"], now["e"], now["n"]) != (
+            st.opening_balance,
+            st.income_total,
+            st.expense_total,
+            st.entries,
+        ):
+            stale.append(st)
+    return stale
+
+
 def money(value: Decimal) -> str:
     return f"{value:,.2f}"
 

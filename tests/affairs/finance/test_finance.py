@@ -219,3 +219,36 @@ def test_admin_warns_when_a_posted_month_changes(chair_client, community, chair,
         reverse("admin:affairs_financeentry_add"), entry_form(community, chair), follow=True
     )
     assert "收支表已经公开" in r.content.decode()
+
+
+def test_desk_flags_a_posted_month_whose_entries_changed_until_posted_again(
+    chair_client, community, chair, october
+):
+    from core import desk
+
+    def todo():
+        return [t for t in desk.todos_for(chair) if str(t.label) == "已公开的收支表与明细不符"]
+
+    sep = svc.statement_generate(community=community, month=dt.date(2026, 9, 1), actor=chair)
+    oct_ = svc.statement_generate(community=community, month=OCT, actor=chair)
+    svc.statement_post(statement=sep, actor=chair)
+    svc.statement_post(statement=oct_, actor=chair)
+    assert not todo()
+    # A September correction changes September's figures and October's opening balance.
+    late = FinanceEntry.objects.get(occurred_on=dt.date(2026, 9, 20))
+    late.amount = "1200.00"
+    svc.entry_save(entry=late, actor=chair)
+    (flag,) = todo()
+    assert flag.count == 2
+    listed = chair_client.get(flag.url).content.decode()
+    assert listed.count("2026-09") >= 1 and listed.count("2026-10") >= 1
+    svc.statement_post(statement=sep, actor=chair)
+    (flag,) = todo()
+    assert flag.count == 1  # October still shows the old opening balance
+    listed = chair_client.get(flag.url).content.decode()
+    assert "2026-10" in listed and "2026-09" not in listed
+    svc.statement_post(statement=oct_, actor=chair)
+    assert not todo()
+    # A deleted entry of a posted month is caught too.
+    FinanceEntry.objects.filter(occurred_on=dt.date(2026, 10, 12)).delete()
+    assert todo()[0].count == 1
