@@ -29,3 +29,11 @@ class AffairsConfig(AppConfig):
         sheet_opinions.register()
         sheet_finance.register()
         _opinion_tasks.register_schedule()
+
+        # Vouchers and implementation evidence: only to staff who may see the entry or the task.
+        from affairs.models.finance import FinanceEntry
+        from affairs.models.implementation import TaskUpdate
+        from core import files
+
+        files.protect(FinanceEntry, "voucher")
+        files.protect(TaskUpdate, "evidence", owner=lambda update: update.task)

@@ -19,6 +19,11 @@ def register() -> None:
     from notices.disclosure.content import register_section
 
     handoff.on_window(Case, closed=case_window_closed)
+    # Home-visit photos: only to who may read the case, and each opening logged like the case's.
+    from assistance.models import VisitPhoto
+    from core import files
+
+    files.protect(VisitPhoto, "image", owner=lambda photo: photo.visit.case, on_serve=_log_case_view)
     register_section("hardship", _("低保等救助公示"), disclosure.hardship_section, 50)
     periodic.register(
         "救助对象定期复核（每日 06:10）",
@@ -34,3 +39,11 @@ def register() -> None:
         spec={"minute": "30", "hour": "2", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"},
         description="Re-run the cross-checks of every open case and beneficiary (registry changes flag a case).",
     )
+
+
+def _log_case_view(request, case) -> None:
+    from django.utils import timezone
+
+    from assistance.models import CaseView
+
+    CaseView.objects.create(case=case, user=request.user, at=timezone.now())

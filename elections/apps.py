@@ -12,6 +12,12 @@ class ElectionsConfig(AppConfig):
 
         board_events.register()
 
+        # The signed tally sheet's scan: only to staff who may see the station's count.
+        from core import files
+        from elections.models import StationCount
+
+        files.protect(StationCount, "scan")
+
         # A tab on the community's public pages, after the opinions.
         from notices import nav
 

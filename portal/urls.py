@@ -1,9 +1,8 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core import files
 from portal.health import healthz
 from portal.views import switch_language
 
@@ -15,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
+    # Uploaded files: never a public folder; each goes to staff who may see its record (core/files.py).
+    path("files/<path:name>", files.serve, name="protected_file"),
     path("lang/<str:code>/", switch_language, name="switch_language"),
     # Each domain app's public pages, under /c/<slug>/ like the board's (elections/…, opinions/…).
     path("", include("elections.urls")),
@@ -25,6 +26,3 @@ urlpatterns = [
 # Chinese error pages in the portal's look (inside the admin's frame for staff on admin pages).
 handler403 = "portal.views.permission_denied"
 handler500 = "portal.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

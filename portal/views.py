@@ -41,7 +41,7 @@ def _is_staff_in_admin(request: HttpRequest) -> bool:
 
     user = getattr(request, "user", None)
     return (
-        request.path.startswith(reverse("admin:index"))
+        (request.path.startswith(reverse("admin:index")) or request.path.startswith("/files/"))
         and user is not None
         and user.is_active
         and user.is_staff

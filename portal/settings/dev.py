@@ -8,6 +8,6 @@ DEBUG = env.bool("DEBUG", default=True)
 # because honcho gives each process a PORT of its own, the Makefile sets PORTAL_SITE_URL too).
 PORTAL_SITE_URL = env.str("PORTAL_SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.files.ProtectedFileStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
