@@ -95,3 +95,16 @@ def _too_big(name: str, size: int, limit: int) -> RuleViolation:
         _("附件“%(name)s”太大（%(size).1f MB），单个附件不能超过%(limit).1f MB。"),
         params={"name": name, "size": size / 1048576, "limit": limit / 1048576},
     )
+
+
+def clean_upload_field(value):
+    """For a form's ``clean_<field>``: the same check, as the field's own error (the form keeps
+    what was typed)."""
+    from django import forms
+
+    if value and not getattr(value, "_committed", False):
+        try:
+            check_upload(value)
+        except RuleViolation as e:
+            raise forms.ValidationError(e.messages) from e
+    return value

@@ -13,6 +13,7 @@ from affairs.services import finance as services
 from core.admin_base import ScopedHistoryAdmin
 from core.errors import RuleViolation
 from core.models import User
+from notices.attachments import clean_upload_field
 
 VOUCHER_MAX_BYTES = 10 * 1024 * 1024
 
@@ -35,7 +36,7 @@ class EntryForm(forms.ModelForm):
         voucher = self.cleaned_data.get("voucher")
         if voucher and getattr(voucher, "size", 0) > VOUCHER_MAX_BYTES:
             raise forms.ValidationError(gettext("凭证文件不能超过10MB。"))
-        return voucher
+        return clean_upload_field(voucher)
 
 
 @admin.register(FinanceEntry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,6 +14,7 @@ from affairs.models.motions import Motion
 from affairs.services import implementation as services
 from core.admin_base import CommunityScopedTabularInline, ScopedHistoryAdmin
 from core.governed import save_governed
+from notices.attachments import clean_upload_field
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -30,8 +32,18 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TaskUpdateForm(forms.ModelForm):
+    class Meta:
+        model = TaskUpdate
+        fields = ["progress", "note", "evidence"]
+
+    def clean_evidence(self):
+        return clean_upload_field(self.cleaned_data.get("evidence"))
+
+
 class TaskUpdateInline(CommunityScopedTabularInline):
     model = TaskUpdate
+    form = TaskUpdateForm
     fields = ["at", "progress", "note", "evidence", "author"]
     readonly_fields = ["at", "author"]
     extra = 1

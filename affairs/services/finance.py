@@ -23,6 +23,7 @@ from affairs.models.finance import INCOME_CATEGORIES, FinanceEntry, FinanceState
 from core.dates import month_bounds
 from core.errors import RuleViolation
 from core.governed import check_scope, save_governed
+from notices.attachments import check_upload
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -59,6 +60,8 @@ def entry_save(*, entry: FinanceEntry, actor, at: dt.datetime | None = None) -> 
     """Record or correct an entry (the admin's save). The kind and the category must agree."""
     check_scope(actor, entry.community_id)
     entry.amount = parse_amount(entry.amount)
+    if entry.voucher and not entry.voucher._committed:  # a new upload: judged by content
+        check_upload(entry.voucher.file)
     income = entry.category in INCOME_CATEGORIES
     if entry.kind and (entry.kind == E.Kind.INCOME) != income:
         raise RuleViolation(

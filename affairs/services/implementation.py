@@ -19,6 +19,7 @@ from affairs.models.motions import Motion
 from core.errors import RuleViolation
 from core.governed import check_scope, save_governed
 from core.models import User
+from notices.attachments import check_upload
 
 logger = logging.getLogger(__name__)
 # Tasks can be added from the moment the resolution is posted until the result is.
@@ -63,6 +64,8 @@ def task_update(
         raise RuleViolation(_("进度须在0到100之间。"))
     if progress < task.progress:
         raise RuleViolation(_("进度不能低于上次填报的%(p)d%%。") % {"p": task.progress})
+    if evidence:
+        check_upload(evidence)  # a photo or a PDF, judged by content
     update = TaskUpdate(
         task=task, at=at, progress=progress, note=(note or "").strip(), evidence=evidence or ""
     )

@@ -16,6 +16,7 @@ from committee.models import Representative, Resident, ResidentsGroup
 from core.errors import RuleViolation
 from core.governed import save_governed
 from core.models import User
+from notices.attachments import check_upload
 
 
 @transaction.atomic
@@ -39,6 +40,11 @@ def case_visit(
         raise RuleViolation(_("入户调查须由至少两名工作人员进行。"))
     if not photos:
         raise RuleViolation(_("入户调查须上传至少一张照片。"))
+    for photo in photos:  # judged by content, not by the name it arrived with
+        if check_upload(photo).content_type == "application/pdf":
+            raise RuleViolation(
+                _("“%(name)s”是PDF文件；入户调查请上传照片（JPG、PNG或WebP）。") % {"name": photo.name}
+            )
     findings = required_text(findings, message=_("请填写入户调查情况。"))
     visit = Visit(
         case=case, visited_on=visited_on or timezone.localdate(at), findings=findings, recorded_at=at

@@ -102,3 +102,71 @@ def test_every_file_field_of_the_portal_is_guarded():
         if isinstance(fld, FileField)
     }
     assert fields and fields <= set(files.protected_fields())
+
+
+# --- What is uploaded is judged by its content, not by the name it arrived with -------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("家中.png", b"<html><script>alert(1)</script></html>", "不是PDF或图片"),
+        ("家中.png", b"%PDF-1.4\n%%EOF\n", "与扩展名"),
+        ("家中.pdf", b"%PDF-1.4\n%%EOF\n", "入户调查请上传照片"),
+    ],
+)
+def test_a_visit_photo_that_is_not_a_photo_is_refused_and_nothing_is_written(name, content, message):
+    from assistance.models import Visit
+    from core.errors import RuleViolation
+
+    world = build()
+    case = world.apply()
+    with pytest.raises(RuleViolation, match=message):
+        _visit(world, case, name, content)
+    assert not Visit.objects.exists() and not VisitPhoto.objects.exists()
+
+
+def _visit(world, case, name, content):
+    from assistance import services
+
+    return services.case_visit(
+        case=case,
+        visitors=[world.officer, world.colleague],
+        photos=[SimpleUploadedFile(name, content)],
+        findings="家中陈设简陋。",
+        actor=world.officer,
+    )
+
+
+def test_a_voucher_renamed_pdf_is_a_form_message_and_the_typed_entry_stays(client, voucher):
+    _entry, chair = voucher
+    client.force_login(chair)
+    data = {"community": _entry.community_id, "occurred_on": "2026-10-05", "kind": "expense",
+            "category": "office", "item": "打印纸", "amount": "120.50", "approver": chair.pk}  # fmt: skip
+    fake = SimpleUploadedFile("发票.pdf", b"#!/bin/sh\necho pwned\n", content_type="application/pdf")
+    r = client.post(reverse("admin:affairs_financeentry_add"), {**data, "voucher": fake})
+    page = r.content.decode()
+    assert r.status_code == 200 and "不是PDF或图片" in page and 'value="打印纸"' in page
+    assert FinanceEntry.objects.count() == 1  # only the fixture's
+
+
+def test_implementation_evidence_is_judged_by_content():
+    from affairs.models.implementation import TaskUpdate
+    from affairs.services import implementation
+    from core.errors import RuleViolation
+    from tests.affairs.meetings.builders import build_tasks
+
+    (task,) = build_tasks(f.CommunityFactory())
+    with pytest.raises(RuleViolation, match="不是PDF或图片"):
+        implementation.task_update(
+            task=task,
+            progress=50,
+            note="已招标。",
+            evidence=SimpleUploadedFile("验收.jpg", b"not a photo"),
+            actor=None,
+        )
+    assert not TaskUpdate.objects.exists()
+    update = implementation.task_update(
+        task=task, progress=50, note="已招标。", evidence=SimpleUploadedFile("验收.png", PNG), actor=None
+    )
+    assert update.evidence.url.startswith("/files/affairs/evidence/")
