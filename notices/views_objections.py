@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from core.idnumbers import mask_name, mask_phone
 from core.models import Community
+from core.netaddr import client_address
 from notices import objections, pagecache, selectors
 from notices.disclosure.content import scrub
 
@@ -27,7 +28,7 @@ def address_over_limit(request: HttpRequest, at: dt.datetime, what: str, limit: 
     """Count one more ``what`` from this address this hour; True once over ``limit``."""
     from django.core.cache import cache
 
-    key = f"notices:{what}:addr:{request.META.get('REMOTE_ADDR', '')}:{at:%Y%m%d%H}"
+    key = f"notices:{what}:addr:{client_address(request)}:{at:%Y%m%d%H}"
     try:
         cache.add(key, 0, timeout=3600)
         return cache.incr(key) > limit

@@ -16,6 +16,7 @@ from affairs import meetings_ics
 from affairs.minutes_pdf import render_minutes
 from affairs.models.meetings import Meeting
 from affairs.models.motions import Motion
+from core.netaddr import client_address
 from notices.cache import CACHE_ERRORS
 from notices.pagecache import community_or_404
 
@@ -133,7 +134,7 @@ def consultation_page(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         ranking = [form.cleaned_data[f"item{i}"] for i in range(len(consultation.item_list))]
         try:
             services.response_submit(
-                consultation=consultation, ranking=ranking, address=request.META.get("REMOTE_ADDR", ""), at=at
+                consultation=consultation, ranking=ranking, address=client_address(request), at=at
             )
         except RuleViolation as e:
             form.add_error(None, "；".join(e.messages))

@@ -23,6 +23,7 @@ from affairs.services import opinions as services
 from affairs.sheet_opinions import figures_by_month, recent_months
 from committee.models import Building, BuildingCaptain
 from core.errors import RuleViolation
+from core.netaddr import client_address
 from notices import pagecache
 from notices.disclosure.content import scrub
 from notices.views_objections import address_over_limit
@@ -118,7 +119,7 @@ def opinion_new(request: HttpRequest, slug: str) -> HttpResponse:
                     name=data["name"],
                     phone=data["phone"],
                     location=data["location"],
-                    address=request.META.get("REMOTE_ADDR", ""),
+                    address=client_address(request),
                 )
             except RuleViolation as e:
                 context["error"] = _form_errors(form, e) or gettext("提交未成功，请检查下面标出的内容。")

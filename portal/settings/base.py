@@ -185,6 +185,9 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "core.auth.NoSignupAccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# How many proxies of ours stand in front of the site and append to X-Forwarded-For (the compose
+# file's TLS proxy: 1). The client's address for every flood limit and allauth's (core/netaddr.py).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("PORTAL_TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="居委公开平台")
 # Roles that see personal data must enrol TOTP before they can use the admin (on in production).

@@ -205,3 +205,32 @@ def test_staff_find_an_objection_by_the_reference_a_resident_quotes(client, cloc
     assert found.status_code == 200 and found.context["cl"].result_count == 1
     page = client.get(reverse("admin:notices_objection_change", args=[objection.pk])).content.decode()
     assert objection.reference in page
+
+
+def test_behind_the_proxy_each_resident_has_their_own_limit(client, clock, community, settings):
+    """Before: the limit keyed on REMOTE_ADDR, the proxy's address, so one flood locked out the city."""
+    from notices.views_objections import LOOKUP_MISSES_PER_HOUR
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    flood = {**proxy, "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
+    for i in range(LOOKUP_MISSES_PER_HOUR):
+        client.get(lookup_url(community, f"25-AAAA-{i:04d}".replace("0", "2")), **flood)
+    assert client.get(lookup_url(community, "25-BBBB-CCCC"), **flood).status_code == 429
+    neighbour = {**proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    assert client.get(lookup_url(community, "25-BBBB-CCCC"), **neighbour).status_code == 200
+    # A client cannot dodge the limit by writing its own entry before the proxy's.
+    spoofed = {**proxy, "HTTP_X_FORWARDED_FOR": "1.2.3.4, 203.0.113.7"}
+    assert client.get(lookup_url(community, "25-BBBB-CCCC"), **spoofed).status_code == 429
+
+
+def test_without_a_proxy_a_forwarded_header_changes_nothing(client, clock, community):
+    from notices.views_objections import LOOKUP_MISSES_PER_HOUR
+
+    for i in range(LOOKUP_MISSES_PER_HOUR):
+        client.get(
+            lookup_url(community, f"25-AAAA-{i:04d}".replace("0", "2")), HTTP_X_FORWARDED_FOR=f"9.9.9.{i}"
+        )
+    assert (
+        client.get(lookup_url(community, "25-BBBB-CCCC"), HTTP_X_FORWARDED_FOR="8.8.8.8").status_code == 429
+    )
