@@ -18,7 +18,7 @@ runs.
 
 from __future__ import annotations
 
-from benchmarks.h2_support import FreshDatabase, median, yes
+from benchmarks.h2_support import FreshDatabase, measure, median, yes
 
 TITLE = "Hardship cross-checks: 2,000 open cases against 100,000 households"
 DB_NAME = "juwei_bench_assistance"
@@ -243,12 +243,11 @@ def _seed() -> None:
 
 def _measure() -> None:
     import json
-    import time
 
     import django
 
     django.setup()
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from assistance.checks import OPEN, cross_check, refresh_flags
     from assistance.models import Case, CaseFlag
@@ -257,20 +256,7 @@ def _measure() -> None:
     out = {"cases": len(ids), "results": []}
 
     def run(label, fn):
-        fn()  # warm-up
-        captured = []
-
-        def record(execute, sql, params, many, context):
-            captured.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(record):
-            fn()
-        times = []
-        for _ in range(REPEAT):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
+        _value, captured, times = measure(fn, REPEAT)
         out["results"].append(
             {
                 "label": label,

@@ -16,7 +16,7 @@ same way in the same run, is a bare ``COUNT(*)`` over the same 100,000 rows.
 
 from __future__ import annotations
 
-from benchmarks.h2_support import FreshDatabase, median, yes
+from benchmarks.h2_support import FreshDatabase, measure, median, yes
 
 TITLE = "Residents' opinions: monthly figures over 100,000 opinions in 20 communities"
 DB_NAME = "juwei_bench_opinions"
@@ -103,13 +103,11 @@ def _seed() -> None:
 def _measure() -> None:
     import datetime as dt
     import json
-    import time
     from types import SimpleNamespace
 
     import django
 
     django.setup()
-    from django.db import connection
     from django.utils import timezone
 
     from affairs.models.opinions import Opinion
@@ -128,20 +126,7 @@ def _measure() -> None:
     out = {"results": []}
 
     def run(label, fn):
-        value = fn()  # warm-up
-        captured = []
-
-        def record(execute, sql, params, many, context):
-            captured.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(record):
-            fn()
-        times = []
-        for _ in range(REPEAT):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
+        value, captured, times = measure(fn, REPEAT)
         out["results"].append(
             {
                 "label": label,

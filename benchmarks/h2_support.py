@@ -75,6 +75,30 @@ class FreshDatabase:
         return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure(fn, repeat: int) -> tuple[object, list[str], list[float]]:
+    """``fn`` once to warm up, once with its SQL captured, then ``repeat`` timed runs (in a child
+    process where Django is set up). Returns (the warm-up's value, the SQL, the seconds)."""
+    import time
+
+    from django.db import connection
+
+    value = fn()
+    captured: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        captured.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return value, captured, times
+
+
 def median(values: list[float]) -> float:
     s = sorted(values)
     n = len(s)
