@@ -37,3 +37,7 @@ class AffairsConfig(AppConfig):
 
         files.protect(FinanceEntry, "voucher")
         files.protect(TaskUpdate, "evidence", owner=lambda update: update.task)
+
+        from affairs import overview
+
+        overview.register()

@@ -24,6 +24,10 @@ def register() -> None:
     from core import files
 
     files.protect(VisitPhoto, "image", owner=lambda photo: photo.visit.case, on_serve=_log_case_view)
+
+    from assistance import overview
+
+    overview.register()
     register_section("hardship", _("低保等救助公示"), disclosure.hardship_section, 50)
     periodic.register(
         "救助对象定期复核（每日 06:10）",

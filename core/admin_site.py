@@ -26,6 +26,16 @@ class PortalAdminSite(admin.AdminSite):
             group["app_url"] = f"{index}#group-{group['app_label']}"
         return groups
 
+    def get_urls(self):
+        from django.urls import path
+
+        from core import overview
+
+        def view(request):
+            return overview.overview_view(request, self)
+
+        return [path("overview/", self.admin_view(view), name="overview"), *super().get_urls()]
+
     def index(self, request, extra_context=None):
         at = timezone.now()
         context = {"todos": desk.todos_for(request.user, at=at), "desk_at": at, **(extra_context or {})}

@@ -18,6 +18,10 @@ class ElectionsConfig(AppConfig):
 
         files.protect(StationCount, "scan")
 
+        from elections import overview
+
+        overview.register()
+
         # A tab on the community's public pages, after the opinions.
         from notices import nav
 

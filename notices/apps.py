@@ -17,3 +17,7 @@ class NoticesConfig(AppConfig):
 
         files.protect(Attachment, "file", owner=lambda a: a.posting)
         files.protect(MonthlyDisclosure, "pdf")
+
+        from notices import overview
+
+        overview.register()
