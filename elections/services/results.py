@@ -1,7 +1,25 @@
 """Results from the rules (DOMAIN.md "Voting and meetings"): turnout over one half of the roll,
 elected with over one half of the votes of those who voted, seats left empty → a further round
 (另行选举) among the top remaining names, won by plurality with at least one third of votes cast;
-at least one woman on the committee. Posted on the board with the per-station breakdown."""
+at least one woman on the committee. Posted on the board with the per-station breakdown.
+
+At least one woman on the committee (first round of a valid committee election): when no woman is
+among those elected, one seat is kept for a woman (保留一名女性名额):
+
+- The office that gives the seat: the 委员 (member) office when it has a woman candidate; otherwise
+  the office with more than one seat and a woman candidate whose lowest-placed elected has the fewest
+  votes. Women of that office only compete for it (votes for different offices do not compare). When
+  no office qualifies (e.g. the only women ran for a one-seat office), the results say so and nothing
+  else changes.
+- In that office, the woman candidate with the most votes who passed the election threshold takes
+  the seat of the lowest-placed elected (last in the list's order: fewest votes, then by name); if
+  the office already has a seat left empty, she takes that one and nobody gives way.
+- If no woman passed the threshold (or the best two are tied), the lowest-placed elected is not
+  elected all the same, and that seat stays empty for a further round among the women candidates only
+  (the top remaining women: one more than the seats kept, and all tied with the last). The further
+  round's seat records how many of its seats are kept for women (``Seat.women_reserved``) and the same
+  rule applies in it, so the seat goes to a woman even if a write-in wins on votes.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +33,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.models import Resident
+from committee.models import CommitteeSeat, Resident
 from core.errors import RuleViolation
 from core.governed import save_governed
 from core.models import User
@@ -34,6 +52,23 @@ class Standing:
     candidate_id: int | None = None
     sex: str = ""
     elected: bool = False
+    reserved: bool = False  # took the seat kept for a woman
+    gave_way: bool = False  # elected on votes, not elected because the seat was kept for a woman
+
+    @property
+    def woman(self) -> bool:
+        return self.sex == Resident.Sex.FEMALE
+
+
+@dataclass
+class WomanSeat:
+    """One seat kept for a woman: who took it (None: left empty for a further round among women)
+    and who gave it up (None: it was an empty seat)."""
+
+    office: str
+    woman: Standing | None
+    gave_way: Standing | None
+    further: bool = False  # kept by an earlier round (the further round's seat says so)
 
 
 @dataclass
@@ -45,6 +80,8 @@ class Results:
     standings: dict[str, list[Standing]] = field(default_factory=dict)
     remaining: dict[str, int] = field(default_factory=dict)  # office -> seats left empty
     runoff_names: dict[str, list[Standing]] = field(default_factory=dict)
+    women_seats: list[WomanSeat] = field(default_factory=list)
+    women_left: dict[str, int] = field(default_factory=dict)  # office -> empty seats kept for women
     problems: list[str] = field(default_factory=list)
     stations: list[StationCount] = field(default_factory=list)
     # Ballots without candidates (household ballot on a charter, recall vote).
@@ -122,7 +159,9 @@ def compute_results(election: Election) -> Results:
         )
     if not election.has_candidates:
         return _ballot_results(election, results)
-    for seat in Seat.objects.filter(election=election).order_by("office"):
+    seats = list(Seat.objects.filter(election=election).order_by("office"))
+    passing: dict[str, list[Standing]] = {}
+    for seat in seats:
         rows = []
         for (office, cid, write_in), votes in totals.items():
             if office != seat.office:
@@ -138,35 +177,145 @@ def compute_results(election: Election) -> Results:
                 )
             )
         rows.sort(key=lambda s: (-s.votes, s.name))
-        passing = (
+        passing[seat.office] = (
             [s for s in rows if (s.votes >= threshold if further else s.votes > threshold)]
             if valid_election
             else []
         )
         # Seats go down the list; a tie across the last seat elects neither (a further round decides).
         filled = 0
-        for i, s in enumerate(passing):
+        for i, s in enumerate(passing[seat.office]):
             if filled >= seat.count:
                 break
-            tie_across = filled == seat.count - 1 and i + 1 < len(passing) and passing[i + 1].votes == s.votes
-            if tie_across:
+            following = passing[seat.office][i + 1 : i + 2]
+            if filled == seat.count - 1 and following and following[0].votes == s.votes:
                 break
             s.elected = True
             filled += 1
         results.standings[seat.office] = rows
-        left = seat.count - filled
-        if left and valid_election:
-            results.remaining[seat.office] = left
-            rest = [s for s in rows if not s.elected and s.candidate_id]
-            # The top remaining names: one more than the seats left, and everyone tied with the last.
-            cut = rest[: left + 1]
-            if cut:
-                cut += [s for s in rest[left + 1 :] if s.votes == cut[-1].votes]
-            results.runoff_names[seat.office] = cut
-    if election.kind == Election.Kind.COMMITTEE and valid_election and not further:
-        if results.elected and not any(s.sex == Resident.Sex.FEMALE for s in results.elected):
-            results.problems.append(_("当选人中没有女性成员，须在另行选举中保证至少一名女性当选。"))
+    if valid_election:
+        for seat in seats:
+            if seat.women_reserved:  # a further round for seats an earlier round kept for women
+                _keep_for_women(results, seat, passing[seat.office], need=seat.women_reserved, further=True)
+        if (
+            election.kind == Election.Kind.COMMITTEE
+            and not further
+            and not any(s.woman for s in results.elected)
+        ):
+            seat = _office_for_woman(seats, results)
+            if seat is None:
+                results.problems.append(_("当选人中没有女性成员，须在另行选举中保证至少一名女性当选。"))
+            else:
+                _keep_for_women(results, seat, passing[seat.office], need=1)
+    for seat in seats if valid_election else []:
+        rows = results.standings[seat.office]
+        left = seat.count - sum(1 for s in rows if s.elected)
+        if not left:
+            continue
+        results.remaining[seat.office] = left
+        rest = [s for s in rows if not s.elected and s.candidate_id]
+        women = results.women_left.get(seat.office, 0)
+        names = _top(rest, left) if women < left else []
+        names += [s for s in _top([s for s in rest if s.woman], women) if s not in names]
+        results.runoff_names[seat.office] = sorted(names, key=lambda s: (-s.votes, s.name))
     return results
+
+
+def _top(rest: list[Standing], left: int) -> list[Standing]:
+    """The top remaining names for ``left`` seats: one more than the seats, and everyone tied with the
+    last of them."""
+    if not left:
+        return []
+    cut = rest[: left + 1]
+    if cut:
+        cut += [s for s in rest[left + 1 :] if s.votes == cut[-1].votes]
+    return cut
+
+
+def _office_for_woman(seats: list[Seat], r: Results) -> Seat | None:
+    """The office that keeps a seat for a woman: 委员 if a woman ran for it, else the office with more
+    than one seat (and a woman candidate) whose lowest-placed elected has the fewest votes."""
+    fit = [
+        seat
+        for seat in seats
+        if (seat.office == CommitteeSeat.Role.MEMBER or seat.count > 1)
+        and any(s.woman and s.candidate_id for s in r.standings[seat.office])
+    ]
+    for seat in fit:
+        if seat.office == CommitteeSeat.Role.MEMBER:
+            return seat
+
+    def lowest(seat: Seat) -> int:
+        elected = [s.votes for s in r.standings[seat.office] if s.elected]
+        return min(elected) if len(elected) == seat.count else -1  # an empty seat comes first
+
+    return min(fit, key=lowest, default=None)
+
+
+def _keep_for_women(r: Results, seat: Seat, passing: list[Standing], *, need: int, further: bool = False):
+    """Keep ``need`` seats of ``seat.office`` for women (the rule in the module docstring)."""
+    rows = r.standings[seat.office]
+    for _i in range(need - sum(1 for s in rows if s.elected and s.woman)):
+        gave_way = None
+        if sum(1 for s in rows if s.elected) >= seat.count:
+            others = [s for s in rows if s.elected and not s.woman]
+            if not others:
+                break
+            gave_way = others[-1]
+            gave_way.elected, gave_way.gave_way = False, True
+        waiting = [s for s in passing if s.woman and not s.elected and s.candidate_id]
+        woman = None
+        if waiting and not (len(waiting) > 1 and waiting[1].votes == waiting[0].votes):
+            woman = waiting[0]
+            woman.elected = woman.reserved = True
+        else:
+            r.women_left[seat.office] = r.women_left.get(seat.office, 0) + 1
+        r.women_seats.append(WomanSeat(seat.office, woman, gave_way, further))
+
+
+def women_seat_notes(r: Results) -> list[str]:
+    """What happened to each seat kept for a woman, in the active language (posting and report)."""
+    offices = dict(Candidate._meta.get_field("office").choices)
+    out = []
+    for w in r.women_seats:
+        params = {
+            "office": offices[w.office],
+            "woman": w.woman.name if w.woman else "",
+            "woman_votes": w.woman.votes if w.woman else 0,
+            "other": w.gave_way.name if w.gave_way else "",
+            "other_votes": w.gave_way.votes if w.gave_way else 0,
+            "names": "、".join(s.name for s in r.runoff_names.get(w.office, []) if s.woman),
+        }
+        head = (
+            _("按上一轮选举结果，本轮保留一名%(office)s名额由女性担任") % params
+            if w.further
+            else _("因当选人中没有女性，保留一名%(office)s名额由女性担任") % params
+        )
+        if w.woman and w.gave_way:
+            tail = _(
+                "：女性候选人%(woman)s（%(woman_votes)d票）达到当选票数，当选；%(other)s（%(other_votes)d票）不再当选。"
+            )
+        elif w.woman:
+            tail = _("：女性候选人%(woman)s（%(woman_votes)d票）达到当选票数，当选。")
+        elif w.gave_way:
+            tail = _(
+                "：女性候选人得票均未达到当选票数，%(other)s（%(other_votes)d票）不再当选，"
+                "该名额空缺，在女性候选人%(names)s中另行选举。"
+            )
+        else:
+            tail = _("：女性候选人得票均未达到当选票数，该名额空缺，在女性候选人%(names)s中另行选举。")
+        out.append(head + tail % params)
+    return out
+
+
+def recall_route_text(election: Election) -> str:
+    """The recall's petition route for the posted results and the report ("" for other kinds)."""
+    if election.kind != Election.Kind.RECALL or not election.recall_route:
+        return ""
+    return _("本次罢免表决的被罢免人为%(member)s，罢免要求经%(route)s（达到法定比例）提出。") % {
+        "member": election.recall_member.name if election.recall_member_id else "",
+        "route": election.get_recall_route_display(),
+    }
 
 
 def results_posting_body(election: Election, r: Results) -> str:
@@ -179,6 +328,8 @@ def results_posting_body(election: Election, r: Results) -> str:
             "voted": r.voted,
         },
     ]
+    if recall_route_text(election):
+        lines.append(recall_route_text(election))
     if r.passed is not None:
         lines.append(
             _(
@@ -201,7 +352,15 @@ def results_posting_body(election: Election, r: Results) -> str:
         lines.append(_("%(office)s得票情况：") % {"office": label})
         for s in rows:
             mark = _("（当选）") if s.elected else ""
+            if s.reserved:
+                mark = _("（当选，保留女性名额）")
+            elif s.gave_way:
+                mark = _("（得票达到当选票数，让出保留女性名额）")
             lines.append(_("%(name)s %(votes)d票%(mark)s") % {"name": s.name, "votes": s.votes, "mark": mark})
+    notes = women_seat_notes(r)
+    if notes:
+        lines.append("")
+        lines.extend(notes)
     if r.remaining:
         lines.append("")
         for office, left in r.remaining.items():
@@ -287,7 +446,11 @@ def runoff_create(
     )
     save_governed(runoff, actor=actor, reason=_("另行选举"))
     for office, left in r.remaining.items():
-        save_governed(Seat(election=runoff, office=office, count=left), actor=actor, reason=_("另行选举"))
+        save_governed(
+            Seat(election=runoff, office=office, count=left, women_reserved=r.women_left.get(office, 0)),
+            actor=actor,
+            reason=_("另行选举"),
+        )
         for s in r.runoff_names[office]:
             c = Candidate.objects.get(pk=s.candidate_id)
             save_governed(
