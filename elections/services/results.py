@@ -423,8 +423,9 @@ def election_post_results(
 def runoff_create(
     *, election: Election, election_day: dt.date, actor: User | None, at: dt.datetime | None = None
 ) -> Election:
-    """The further round (另行选举) for the seats left empty, among the top remaining names; it uses
-    the first round's roll and stations and opens with its candidates already official."""
+    """The further round (另行选举) for the seats left empty, among the top remaining names (for a
+    seat kept for a woman, the women only; the round's seat records how many are kept for women); it
+    uses the first round's roll and stations and opens with its candidates already official."""
     at = at or timezone.now()
     election = lock(election)
     if election.status not in (S.RESULTS_POSTED, S.CLOSED):
