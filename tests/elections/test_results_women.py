@@ -240,3 +240,22 @@ def test_the_official_list_of_a_committee_election_needs_a_woman(community, chai
         es.candidate_vet(candidate=c, results={cond.pk: (True, "")}, actor=chair)
     with pytest.raises(RuleViolation, match="正式候选人中须至少有一名女性"):
         es.election_post_candidates(election=other, actor=chair, at=local(2027, 6, 10, 9))
+
+
+def test_without_a_woman_for_member_the_seat_is_kept_in_another_office_with_more_seats(community, chair):
+    # No woman ran for 委员; two 副主任 seats, a woman third there: she takes the lower 副主任 seat.
+    _e, (m1, m2, w, m3, m4), r, body = run(
+        community,
+        chair,
+        field=[(1, "vice_chair"), (2, "vice_chair"), (0, "vice_chair"), (3, "member"), (4, "member")],
+        seats={"vice_chair": 2, "member": 1},
+        women=1,
+        votes=[16, 13, 11, 16, 4],
+    )
+    assert standings(r, "vice_chair") == [
+        (m1.resident.name, 16, True),
+        (m2.resident.name, 13, False),
+        (w.resident.name, 11, True),
+    ]
+    assert standings(r, "member") == [(m3.resident.name, 16, True), (m4.resident.name, 4, False)]
+    assert "因当选人中没有女性，保留一名副主任名额由女性担任" in body
