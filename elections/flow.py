@@ -202,7 +202,7 @@ def _more_candidates_than_seats(election: Election, step) -> str | None:
 
 def _woman_among_candidates(election: Election, step) -> str | None:
     """DOMAIN.md: at least one woman on the committee, so a committee election's first round needs a
-    woman among its qualified candidates (the results keep a seat for her; elections.services.results)."""
+    woman among its qualified candidates (the results keep a seat for her; elections.services.women)."""
     if election.kind != Election.Kind.COMMITTEE or election.parent_id is not None:
         return None
     if election.candidates.filter(

@@ -15,7 +15,8 @@ from core import pdf
 from core.errors import RuleViolation
 from elections.flow import day_text
 from elections.models import Candidate, Election
-from elections.services.results import compute_results, recall_route_text, women_seat_notes
+from elections.services.results import compute_results, recall_route_text
+from elections.services.women import women_seat_notes
 
 CSS = "templates/elections/pdf/results.css"
 

@@ -150,7 +150,7 @@ class Seat(models.Model):
     office = models.CharField(_("职务"), max_length=20, choices=CommitteeSeat.Role.choices)
     count = models.PositiveSmallIntegerField(_("应选人数"), default=1)
     # A further round for a seat kept for a woman (DOMAIN.md: at least one woman on the committee):
-    # that many of its seats go to women only (elections.services.results).
+    # that many of its seats go to women only (elections.services.women).
     women_reserved = models.PositiveSmallIntegerField(_("其中保留女性名额"), default=0, editable=False)
 
     class Meta:
