@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.models import CommitteeSeat, CommitteeTerm, Kinship, Resident
+from committee.models import CommitteeSeat, CommitteeTerm, Kinship, Representative, Resident
 from core.models import Community
 
 # Relations to the head of household that make two members of the same household close kin.
@@ -80,3 +80,20 @@ def supervision_conflict(*, resident: Resident, term: CommitteeTerm) -> str | No
             "member": seat.resident.name,
         }
     return None
+
+
+def current_representatives(community: Community, day: dt.date | None = None) -> QuerySet[Representative]:
+    """The residents' representatives (居民代表) in office on ``day``: of the term current that day,
+    elected by then (or undated), not ended by then (an ``ended_on`` of that day or earlier makes a
+    former representative), and still living here (not moved out, not deceased)."""
+    day = day or timezone.localdate()
+    term = current_term(community, day)
+    if term is None:
+        return Representative.objects.none()
+    return Representative.objects.filter(
+        Q(elected_on__isnull=True) | Q(elected_on__lte=day),
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day),
+        term=term,
+        resident__moved_out_on__isnull=True,
+        resident__deceased_on__isnull=True,
+    )

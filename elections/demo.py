@@ -83,8 +83,14 @@ def _finished(ctx, chair, member, supervisor, leader) -> Election:
     rng.shuffle(pool)
     nominees = []
     for office, _n, shares in OFFICES:
-        for _share in shares:
-            nominees.append((pool.pop(), office))
+        for i, _share in enumerate(shares):
+            if office == "member" and i == 0:
+                # DOMAIN.md: at least one woman on the committee; the best-placed 委员 candidate is one.
+                woman = next(v for v in reversed(pool) if v.resident.sex == "F")
+                pool.remove(woman)
+                nominees.append((woman, office))
+            else:
+                nominees.append((pool.pop(), office))
     nominees.append((pool.pop(), "member"))  # one who fails vetting
     at = _at(day - dt.timedelta(days=30), 10)
     for voter, office in nominees:

@@ -5,11 +5,15 @@ reason a step may not happen yet; the services in ``elections.services`` apply t
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
 
 from django.db.models import Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from committee.models import Resident
+from committee.selectors import current_representatives
 from core.workflow import Transition, Workflow
 from elections.models import Candidate, Election, ElectionCommitteeMember, StationCount
 
@@ -94,25 +98,79 @@ def _without_candidates(election: Election, step) -> str | None:
     return None
 
 
+def _need(share: Fraction, n: int) -> int:
+    """The fewest signatures that reach ``share`` of ``n`` (exactly the share counts)."""
+    return -(-share.numerator * n // share.denominator)
+
+
+@dataclass
+class RecallPetition:
+    """The two routes of a recall petition (DOMAIN.md: one fifth of the voters or one third of the
+    representatives sign) with their figures on one day."""
+
+    voters: int
+    voters_signed: int
+    voters_need: int
+    representatives: int
+    representatives_signed: int
+    representatives_need: int
+
+    @property
+    def route(self) -> str:
+        """The route that reached its share (the voters' first), or "" when neither did."""
+        if self.voters and self.voters_signed >= self.voters_need:
+            return Election.RecallRoute.VOTERS
+        if self.representatives and self.representatives_signed >= self.representatives_need:
+            return Election.RecallRoute.REPRESENTATIVES
+        return ""
+
+
+def recall_petition(election: Election, day: dt.date) -> RecallPetition:
+    """Signatures counted as they stand on ``day``: voters still on the roll, representatives still
+    in office (``committee.selectors.current_representatives``); each route against its own share
+    (``recall_voter_share``, ``recall_representative_share``) of its own body."""
+    rules = election.community.rules
+    voters = election.root.roll.voters.filter(removed_at__isnull=True).count()
+    voters_signed = election.recall_signatures.filter(voter__removed_at__isnull=True).count()
+    reps = current_representatives(election.community, day)
+    representatives = reps.count()
+    representatives_signed = election.recall_representative_signatures.filter(representative__in=reps).count()
+    return RecallPetition(
+        voters=voters,
+        voters_signed=voters_signed,
+        voters_need=max(1, _need(rules.fraction("recall_voter_share"), voters)),
+        representatives=representatives,
+        representatives_signed=representatives_signed,
+        representatives_need=max(1, _need(rules.fraction("recall_representative_share"), representatives)),
+    )
+
+
 def _recall_petition(election: Election, step) -> str | None:
-    """DOMAIN.md: a recall needs one fifth of the voters' signatures (checked against the roll)."""
+    """DOMAIN.md: a recall needs one fifth of the voters' signatures (checked against the roll) or
+    one third of the current representatives' (checked against the committee's registry); either
+    route suffices, and exactly the share counts."""
     if election.kind != Election.Kind.RECALL:
         return None
     if election.recall_member_id is None:
         return _("尚未填写被罢免人。")
-    share = election.community.rules.fraction("recall_voter_share")
-    voters = election.root.roll.voters.filter(removed_at__isnull=True).count()
-    signed = election.recall_signatures.filter(voter__removed_at__isnull=True).count()
-    if signed < share * voters:
-        return _(
-            "罢免须有选民%(share)s以上联名（%(voters)d名选民，至少%(need)d人），现有%(have)d人签名。"
-        ) % {
-            "share": election.community.rules.recall_voter_share,
-            "voters": voters,
-            "need": -(-share.numerator * voters // share.denominator),
-            "have": signed,
-        }
-    return None
+    p = recall_petition(election, timezone.localdate(step.at))
+    if p.route:
+        return None
+    rules = election.community.rules
+    return _(
+        "罢免须有选民%(voter_share)s以上联名（%(voters)d名选民，至少%(voters_need)d人），现有%(voters_have)d人签名；"
+        "或有居民代表%(rep_share)s以上联名（现任居民代表%(reps)d名，至少%(reps_need)d人），"
+        "现有%(reps_have)d人签名。"
+    ) % {
+        "voter_share": rules.recall_voter_share,
+        "voters": p.voters,
+        "voters_need": p.voters_need,
+        "voters_have": p.voters_signed,
+        "rep_share": rules.recall_representative_share,
+        "reps": p.representatives,
+        "reps_need": p.representatives_need,
+        "reps_have": p.representatives_signed,
+    }
 
 
 def _all_vetted(election: Election, step) -> str | None:
@@ -140,6 +198,18 @@ def _more_candidates_than_seats(election: Election, step) -> str | None:
                 % {"office": seat.get_office_display(), "seats": seat.count, "have": have}
             )
     return "；".join(short) + "。" if short else None
+
+
+def _woman_among_candidates(election: Election, step) -> str | None:
+    """DOMAIN.md: at least one woman on the committee, so a committee election's first round needs a
+    woman among its qualified candidates (the results keep a seat for her; elections.services.women)."""
+    if election.kind != Election.Kind.COMMITTEE or election.parent_id is not None:
+        return None
+    if election.candidates.filter(
+        status=Candidate.Status.QUALIFIED, resident__sex=Resident.Sex.FEMALE
+    ).exists():
+        return None
+    return _("正式候选人中须至少有一名女性（居委会成员中应有女性），审查通过的候选人中没有女性。")
 
 
 def _candidates_in_time(election: Election, step) -> str | None:
@@ -246,6 +316,7 @@ ELECTION_FLOW = Workflow(
             checks=[
                 _all_vetted,
                 _more_candidates_than_seats,
+                _woman_among_candidates,
                 _no_candidate_on_committee,
                 _candidates_in_time,
             ],

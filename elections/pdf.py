@@ -15,7 +15,8 @@ from core import pdf
 from core.errors import RuleViolation
 from elections.flow import day_text
 from elections.models import Candidate, Election
-from elections.services.results import compute_results
+from elections.services.results import compute_results, recall_route_text
+from elections.services.women import women_seat_notes
 
 CSS = "templates/elections/pdf/results.css"
 
@@ -49,6 +50,8 @@ def render_results_pdf(election: Election) -> tuple[bytes, int]:
             "docline_right": day_text(election.election_day),
             "election": election,
             "results": r,
+            "women_notes": women_seat_notes(r),
+            "recall_line": recall_route_text(election),
             "offices": [(offices[o], rows, r.remaining.get(o, 0)) for o, rows in r.standings.items()],
             "posted_on": f"{posted.year}年{posted.month}月{posted.day}日",
             "ledger_hash_grouped": pdf.group_hash(ledger_hash),

@@ -78,6 +78,7 @@ class ElectionAdmin(ScopedHistoryAdmin):
         "workflow_log",
         "roll_summary",
         "export_links",
+        "recall_petition",
     ]
 
     def get_fields(self, request, obj=None):
@@ -100,6 +101,8 @@ class ElectionAdmin(ScopedHistoryAdmin):
                 "workflow_steps",
                 "workflow_log",
             ]
+            if obj.kind == Election.Kind.RECALL:
+                fields.insert(fields.index("step_buttons"), "recall_petition")
             obj._workflow_actor = request.user
         return fields
 
@@ -151,6 +154,12 @@ class ElectionAdmin(ScopedHistoryAdmin):
         )
         return format_html('<a href="{}">{}</a>（{}）', url, gettext("%(n)d名选民") % {"n": n}, state)
 
+    @admin.display(description=_("罢免联名"))
+    def recall_petition(self, obj):
+        from elections.admin.recall import petition_html
+
+        return petition_html(obj)
+
     @admin.display(description=_("办理"))
     def step_buttons(self, obj):
         actor = getattr(obj, "_workflow_actor", None)
@@ -166,6 +175,14 @@ class ElectionAdmin(ScopedHistoryAdmin):
                     reverse("admin:elections_election_step", args=[obj.pk, "build_roll"]),
                     gettext("从居民登记生成选民名单"),
                 ),
+            )
+        if obj.kind == Election.Kind.RECALL and obj.status in (
+            Election.Status.DRAFT,
+            Election.Status.ROLL_POSTED,
+            Election.Status.NOMINATIONS,
+        ):
+            buttons.append(
+                (reverse("admin:elections_election_recall", args=[obj.pk]), gettext("录入罢免联名签名"))
             )
         if obj.rehearsal:
             buttons.append(
@@ -244,12 +261,22 @@ class ElectionAdmin(ScopedHistoryAdmin):
                 name="elections_election_export",
             ),
             path(
+                "<path:object_id>/recall/",
+                self.admin_site.admin_view(self.recall_view),
+                name="elections_election_recall",
+            ),
+            path(
                 "<path:object_id>/results.pdf",
                 self.admin_site.admin_view(self.results_pdf_view),
                 name="elections_election_results_pdf",
             ),
             *super().get_urls(),
         ]
+
+    def recall_view(self, request, object_id):
+        from elections.admin.recall import recall_signatures_view
+
+        return recall_signatures_view(self, request, object_id)
 
     def export_view(self, request, object_id, kind, fmt):
         from django.http import HttpResponse

@@ -1,7 +1,14 @@
 """Tables of the elections app, one module per concept (election, roll, candidates, voting, tally)."""
 
 from elections.models.ballots import Ballot, BallotMark
-from elections.models.candidates import Candidate, CandidateCondition, RecallSignature, Signature, Vetting
+from elections.models.candidates import (
+    Candidate,
+    CandidateCondition,
+    RecallRepresentativeSignature,
+    RecallSignature,
+    Signature,
+    Vetting,
+)
 from elections.models.election import Election, ElectionCommitteeMember, Seat
 from elections.models.roll import RollChange, Voter, VoterRoll
 from elections.models.tally import CandidateVotes, CountEntry, CountLine, StationCount
@@ -20,6 +27,7 @@ __all__ = [
     "ElectionCommitteeMember",
     "PollingStation",
     "Proxy",
+    "RecallRepresentativeSignature",
     "RecallSignature",
     "RollChange",
     "Seat",

@@ -171,3 +171,33 @@ class RecallSignature(models.Model):
 
     def __str__(self) -> str:
         return str(self.voter)
+
+
+class RecallRepresentativeSignature(models.Model):
+    """A current residents' representative's (居民代表) signature on a recall petition: the
+    representatives' route, one third of them (DOMAIN.md), beside the voters' one fifth."""
+
+    election = models.ForeignKey(
+        Election,
+        on_delete=models.CASCADE,
+        related_name="recall_representative_signatures",
+        verbose_name=_("选举"),
+    )
+    representative = models.ForeignKey(
+        "committee.Representative", on_delete=models.PROTECT, related_name="+", verbose_name=_("签名居民代表")
+    )
+    signed_at = models.DateTimeField(_("签名录入时间"))
+
+    class Meta:
+        verbose_name = _("罢免联名居民代表签名")
+        verbose_name_plural = _("罢免联名居民代表签名")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["election", "representative"],
+                name="recall_representative_signature_once",
+                violation_error_message=_("同一居民代表对同一罢免只能签名一次。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.representative.resident)

@@ -32,6 +32,10 @@ class Election(models.Model):
         RESULTS_POSTED = "results_posted", _("结果已公布")
         CLOSED = "closed", _("已结束")
 
+    class RecallRoute(models.TextChoices):
+        VOTERS = "voters", _("选民联名")
+        REPRESENTATIVES = "representatives", _("居民代表联名")
+
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="elections", verbose_name=_("社区")
     )
@@ -73,6 +77,11 @@ class Election(models.Model):
         related_name="+",
         verbose_name=_("被罢免人"),
         help_text=_("罢免表决时填写"),
+    )
+    # Which petition route (DOMAIN.md: one fifth of voters or one third of representatives) met its
+    # share when the recall vote was readied; the posted results say so.
+    recall_route = models.CharField(
+        _("罢免联名方式"), max_length=20, choices=RecallRoute.choices, blank=True, editable=False
     )
     recall_answer = models.TextField(_("被罢免人书面申辩"), blank=True, editable=False)
     qa_meeting_at = models.DateTimeField(_("竞选答辩会时间"), null=True, blank=True, editable=False)
@@ -140,6 +149,9 @@ class Seat(models.Model):
     )
     office = models.CharField(_("职务"), max_length=20, choices=CommitteeSeat.Role.choices)
     count = models.PositiveSmallIntegerField(_("应选人数"), default=1)
+    # A further round for a seat kept for a woman (DOMAIN.md: at least one woman on the committee):
+    # that many of its seats go to women only (elections.services.women).
+    women_reserved = models.PositiveSmallIntegerField(_("其中保留女性名额"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("应选职数")
@@ -154,6 +166,11 @@ class Seat(models.Model):
                 condition=Q(count__gte=1),
                 name="seat_count_positive",
                 violation_error_message=_("应选人数至少为1。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(women_reserved__lte=models.F("count")),
+                name="seat_women_reserved_within_count",
+                violation_error_message=_("保留女性名额不能多于应选人数。"),
             ),
         ]
 

@@ -8,6 +8,7 @@ from elections.services.candidates import (
     election_post_candidates,
     qa_meeting_record,
     recall_answer_record,
+    recall_representative_sign,
     recall_sign,
 )
 from elections.services.election import (
@@ -70,6 +71,7 @@ __all__ = [
     "election_start_vetting",
     "proxy_authorize",
     "recall_answer_record",
+    "recall_representative_sign",
     "recall_sign",
     "rehearsal_discard",
     "roll_add",

@@ -114,7 +114,22 @@ election_start_vetting = _plain("start_vetting")
 election_open_voting = _plain("open_voting")
 election_close_voting = _plain("close_voting")
 election_close = _plain("close")
-election_ready_ballot = _plain("ready_ballot")
+
+
+@transaction.atomic
+def election_ready_ballot(
+    *, election: Election, actor: User | None, at: dt.datetime | None = None, note: str = ""
+) -> Election:
+    """A ballot without candidates made ready. For a recall, the step's check wants either petition
+    route at its share (DOMAIN.md); the route that met it is recorded for the posted results."""
+    from elections.flow import recall_petition
+
+    at = at or timezone.now()
+    election = step(lock(election), "ready_ballot", actor=actor, at=at, note=note)
+    if election.kind == Election.Kind.RECALL:
+        election.recall_route = recall_petition(election, timezone.localdate(at)).route
+        save_governed(election, actor=actor, reason=_("罢免联名达到法定比例"), validate=False)
+    return election
 
 
 @transaction.atomic
@@ -130,6 +145,7 @@ def rehearsal_discard(*, election: Election, actor: User | None) -> int:
         CountEntry,
         CountLine,
         Proxy,
+        RecallRepresentativeSignature,
         RecallSignature,
         Signature,
         StationCount,
@@ -150,6 +166,7 @@ def rehearsal_discard(*, election: Election, actor: User | None) -> int:
     Proxy.objects.filter(election__in=rounds).delete()
     Signature.objects.filter(candidate__election__in=rounds).delete()
     RecallSignature.objects.filter(election__in=rounds).delete()
+    RecallRepresentativeSignature.objects.filter(election__in=rounds).delete()
     Vetting.objects.filter(candidate__election__in=rounds).delete()
     ct = ContentType.objects.get_for_model(Election)
     TransitionLog.objects.filter(content_type=ct, object_id__in=[e.pk for e in rounds]).delete()

@@ -1,13 +1,13 @@
 """Results from the rules (DOMAIN.md "Voting and meetings"): turnout over one half of the roll,
 elected with over one half of the votes of those who voted, seats left empty → a further round
 (另行选举) among the top remaining names, won by plurality with at least one third of votes cast;
-at least one woman on the committee. Posted on the board with the per-station breakdown."""
+at least one woman on the committee (a seat kept for her when none is elected: the rule is in
+``elections.services.women``). Posted on the board with the per-station breakdown."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db import transaction
@@ -15,55 +15,16 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committee.models import Resident
 from core.errors import RuleViolation
 from core.governed import save_governed
 from core.models import User
 from elections.flow import day_text
 from elections.models import Candidate, CandidateVotes, CheckIn, Election, Seat, StationCount, Voter
 from elections.services.common import lock, step
+from elections.services.standings import Results, Standing
+from elections.services.women import keep_for_women, office_for_woman, women_seat_notes
 
 S = Election.Status
-
-
-@dataclass
-class Standing:
-    name: str
-    office: str
-    votes: int
-    candidate_id: int | None = None
-    sex: str = ""
-    elected: bool = False
-
-
-@dataclass
-class Results:
-    registered: int
-    voted: int
-    valid_election: bool
-    threshold: Fraction  # a name needs more than (or, in a further round, at least) this many votes
-    standings: dict[str, list[Standing]] = field(default_factory=dict)
-    remaining: dict[str, int] = field(default_factory=dict)  # office -> seats left empty
-    runoff_names: dict[str, list[Standing]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-    stations: list[StationCount] = field(default_factory=list)
-    # Ballots without candidates (household ballot on a charter, recall vote).
-    yes: int = 0
-    no: int = 0
-    valid_ballots: int = 0
-    passed: bool | None = None
-
-    @property
-    def participation(self) -> Fraction:
-        return Fraction(self.voted, self.registered) if self.registered else Fraction(0)
-
-    @property
-    def approval(self) -> Fraction:
-        return Fraction(self.yes, self.valid_ballots) if self.valid_ballots else Fraction(0)
-
-    @property
-    def elected(self) -> list[Standing]:
-        return [s for rows in self.standings.values() for s in rows if s.elected]
 
 
 def _ballot_results(election: Election, r: Results) -> Results:
@@ -122,7 +83,9 @@ def compute_results(election: Election) -> Results:
         )
     if not election.has_candidates:
         return _ballot_results(election, results)
-    for seat in Seat.objects.filter(election=election).order_by("office"):
+    seats = list(Seat.objects.filter(election=election).order_by("office"))
+    passing: dict[str, list[Standing]] = {}
+    for seat in seats:
         rows = []
         for (office, cid, write_in), votes in totals.items():
             if office != seat.office:
@@ -138,35 +101,69 @@ def compute_results(election: Election) -> Results:
                 )
             )
         rows.sort(key=lambda s: (-s.votes, s.name))
-        passing = (
+        passing[seat.office] = (
             [s for s in rows if (s.votes >= threshold if further else s.votes > threshold)]
             if valid_election
             else []
         )
         # Seats go down the list; a tie across the last seat elects neither (a further round decides).
         filled = 0
-        for i, s in enumerate(passing):
+        for i, s in enumerate(passing[seat.office]):
             if filled >= seat.count:
                 break
-            tie_across = filled == seat.count - 1 and i + 1 < len(passing) and passing[i + 1].votes == s.votes
-            if tie_across:
+            following = passing[seat.office][i + 1 : i + 2]
+            if filled == seat.count - 1 and following and following[0].votes == s.votes:
                 break
             s.elected = True
             filled += 1
         results.standings[seat.office] = rows
-        left = seat.count - filled
-        if left and valid_election:
-            results.remaining[seat.office] = left
-            rest = [s for s in rows if not s.elected and s.candidate_id]
-            # The top remaining names: one more than the seats left, and everyone tied with the last.
-            cut = rest[: left + 1]
-            if cut:
-                cut += [s for s in rest[left + 1 :] if s.votes == cut[-1].votes]
-            results.runoff_names[seat.office] = cut
-    if election.kind == Election.Kind.COMMITTEE and valid_election and not further:
-        if results.elected and not any(s.sex == Resident.Sex.FEMALE for s in results.elected):
-            results.problems.append(_("当选人中没有女性成员，须在另行选举中保证至少一名女性当选。"))
+    if valid_election:
+        for seat in seats:
+            if seat.women_reserved:  # a further round for seats an earlier round kept for women
+                keep_for_women(results, seat, passing[seat.office], need=seat.women_reserved, further=True)
+        if (
+            election.kind == Election.Kind.COMMITTEE
+            and not further
+            and not any(s.woman for s in results.elected)
+        ):
+            seat = office_for_woman(seats, results)
+            if seat is None:
+                results.problems.append(_("当选人中没有女性成员，须在另行选举中保证至少一名女性当选。"))
+            else:
+                keep_for_women(results, seat, passing[seat.office], need=1)
+    for seat in seats if valid_election else []:
+        rows = results.standings[seat.office]
+        left = seat.count - sum(1 for s in rows if s.elected)
+        if not left:
+            continue
+        results.remaining[seat.office] = left
+        rest = [s for s in rows if not s.elected and s.candidate_id]
+        women = results.women_left.get(seat.office, 0)
+        names = _top(rest, left) if women < left else []
+        names += [s for s in _top([s for s in rest if s.woman], women) if s not in names]
+        results.runoff_names[seat.office] = sorted(names, key=lambda s: (-s.votes, s.name))
     return results
+
+
+def _top(rest: list[Standing], left: int) -> list[Standing]:
+    """The top remaining names for ``left`` seats: one more than the seats, and everyone tied with the
+    last of them."""
+    if not left:
+        return []
+    cut = rest[: left + 1]
+    if cut:
+        cut += [s for s in rest[left + 1 :] if s.votes == cut[-1].votes]
+    return cut
+
+
+def recall_route_text(election: Election) -> str:
+    """The recall's petition route for the posted results and the report ("" for other kinds)."""
+    if election.kind != Election.Kind.RECALL or not election.recall_route:
+        return ""
+    return _("本次罢免表决的被罢免人为%(member)s，罢免要求经%(route)s（达到法定比例）提出。") % {
+        "member": election.recall_member.name if election.recall_member_id else "",
+        "route": election.get_recall_route_display(),
+    }
 
 
 def results_posting_body(election: Election, r: Results) -> str:
@@ -179,6 +176,8 @@ def results_posting_body(election: Election, r: Results) -> str:
             "voted": r.voted,
         },
     ]
+    if recall_route_text(election):
+        lines.append(recall_route_text(election))
     if r.passed is not None:
         lines.append(
             _(
@@ -201,7 +200,15 @@ def results_posting_body(election: Election, r: Results) -> str:
         lines.append(_("%(office)s得票情况：") % {"office": label})
         for s in rows:
             mark = _("（当选）") if s.elected else ""
+            if s.reserved:
+                mark = _("（当选，保留女性名额）")
+            elif s.gave_way:
+                mark = _("（得票达到当选票数，让出保留女性名额）")
             lines.append(_("%(name)s %(votes)d票%(mark)s") % {"name": s.name, "votes": s.votes, "mark": mark})
+    notes = women_seat_notes(r)
+    if notes:
+        lines.append("")
+        lines.extend(notes)
     if r.remaining:
         lines.append("")
         for office, left in r.remaining.items():
@@ -264,8 +271,9 @@ def election_post_results(
 def runoff_create(
     *, election: Election, election_day: dt.date, actor: User | None, at: dt.datetime | None = None
 ) -> Election:
-    """The further round (另行选举) for the seats left empty, among the top remaining names; it uses
-    the first round's roll and stations and opens with its candidates already official."""
+    """The further round (另行选举) for the seats left empty, among the top remaining names (for a
+    seat kept for a woman, the women only; the round's seat records how many are kept for women); it
+    uses the first round's roll and stations and opens with its candidates already official."""
     at = at or timezone.now()
     election = lock(election)
     if election.status not in (S.RESULTS_POSTED, S.CLOSED):
@@ -287,7 +295,11 @@ def runoff_create(
     )
     save_governed(runoff, actor=actor, reason=_("另行选举"))
     for office, left in r.remaining.items():
-        save_governed(Seat(election=runoff, office=office, count=left), actor=actor, reason=_("另行选举"))
+        save_governed(
+            Seat(election=runoff, office=office, count=left, women_reserved=r.women_left.get(office, 0)),
+            actor=actor,
+            reason=_("另行选举"),
+        )
         for s in r.runoff_names[office]:
             c = Candidate.objects.get(pk=s.candidate_id)
             save_governed(
