@@ -57,6 +57,15 @@ def _station_open(election: Election, station: PollingStation) -> None:
         )
 
 
+def ballots_closed_reason(*, election: Election, station: PollingStation) -> str:
+    """Why the station's ballots can no longer be entered or corrected ("" while they can)."""
+    try:
+        _station_open(election, station)
+    except RuleViolation as e:
+        return " ".join(e.messages)
+    return ""
+
+
 def _bump_after_commit(community_id: int) -> None:
     # The live tally page is served from the board's page cache: a new ballot starts a new generation.
     transaction.on_commit(lambda: board_cache.bump(community_id))
@@ -232,13 +241,16 @@ def ballot_count_submit(
     return result
 
 
-def ballot_summary(ballot: Ballot) -> str:
-    """One line that says what a ballot counts for, as kept in its correction record."""
+def ballot_summary(ballot: Ballot, *, marks=None) -> str:
+    """One line that says what a ballot counts for, as kept in its correction record (``marks``:
+    the ballot's marks with their candidates' residents, when the caller prefetched them)."""
     if ballot.kind == K.VOID:
         return _("无效票（%(reason)s）") % {"reason": ballot.void_reason}
     if ballot.kind == K.BLANK:
-        return str(_("空白票"))
-    marks = list(ballot.marks.select_related("candidate__resident").order_by("office", "candidate_id", "pk"))
+        return _("空白票")
+    if marks is None:
+        marks = ballot.marks.select_related("candidate__resident")
+    marks = sorted(marks, key=lambda m: (m.office, m.candidate_id is None, m.candidate_id or 0, m.pk))
     if not ballot.election.has_candidates:
         return _("有效票：%(marks)s") % {"marks": "、".join(str(Choice(m.choice).label) for m in marks)}
     labels = dict(Candidate._meta.get_field("office").choices)

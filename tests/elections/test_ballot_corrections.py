@@ -177,3 +177,90 @@ def test_a_correction_refreshes_the_live_tally_page(
     with django_capture_on_commit_callbacks(execute=True):
         ballot_remove(ballot=ballot, reason="重复录入", actor=chair)
     assert "已唱票0张" in client.get(url).content.decode()
+
+
+def _screen(election, station):
+    return f"/c/{election.community.slug}/elections/{election.pk}/station/{station.number}/ballots/"
+
+
+@pytest.fixture
+def recorder(counting, chair, community):  # noqa: F811
+    from elections.models import StationStaff
+
+    worker = f.staff_user(communities=[community], role="居民组长")
+    es.staff_assign(station=counting[1], user=worker, role=StationStaff.Role.OFFICER, actor=chair)
+    return worker
+
+
+def test_the_station_screen_corrects_a_ballot_from_the_recent_list(
+    client,
+    counting,  # noqa: F811
+    recorder,
+):
+    election, s1, _s2, _t, a, b = counting
+    client.force_login(recorder)
+    url = _screen(election, s1)
+    client.post(url, {"number": "1", "candidate": [a.pk]})
+    client.post(url, {"number": "2", "write_in_member": "王五"})
+    page = client.get(url).content.decode()
+    assert "最近录入" in page and f"有效票：委员：{a.resident.name}" in page
+    assert 'href="?correct=1"' in page and 'href="?correct=2"' in page
+    # The link opens the form with the ballot as it was entered.
+    form = client.get(url, {"correct": "2"}).content.decode()
+    assert "更正第2号选票" in form and 'name="correct" value="2"' in form
+    assert 'name="write_in_member" value="王五"' in form and 'name="number"' not in form
+    form = client.get(url, {"correct": "1"}).content.decode()
+    assert f'value="{a.pk}" checked' in form and f'value="{b.pk}" checked' not in form
+    # No reason: refused in Chinese, back on the form, nothing changed.
+    refused = client.post(url, {"correct": "1", "candidate": [b.pk], "reason": " "}, follow=True)
+    assert "请写明更正原因" in refused.content.decode() and "更正第1号选票" in refused.content.decode()
+    assert Ballot.objects.get(station=s1, number=1).marks.get().candidate_id == a.pk
+    done = client.post(url, {"correct": "1", "candidate": [b.pk], "reason": "点错了人"}, follow=True)
+    assert f"第1号选票已更正为：有效票：委员：{b.resident.name}。" in done.content.decode()
+    assert Ballot.objects.get(station=s1, number=1).marks.get().candidate_id == b.pk
+    c = BallotCorrection.objects.get()
+    assert (c.by, c.reason, c.number) == (recorder, "点错了人", 1)
+    # Too many names for one seat: the correction voids the ballot, as entry would.
+    client.post(url, {"correct": "1", "candidate": [a.pk, b.pk], "reason": "两个都打了勾"})
+    assert Ballot.objects.get(station=s1, number=1).kind == "void"
+    missing = client.get(url, {"correct": "99"}, follow=True).content.decode()
+    assert "本站没有该序号的选票记录" in missing
+
+
+def test_the_station_screen_removes_a_ballot_entered_twice(client, counting, recorder):  # noqa: F811
+    election, s1, _s2, _t, a, _b = counting
+    client.force_login(recorder)
+    url = _screen(election, s1)
+    for n in ("1", "2"):
+        client.post(url, {"number": n, "candidate": [a.pk]})
+    assert 'name="remove" value="2"' in client.get(url, {"correct": "2"}).content.decode()
+    refused = client.post(url, {"remove": "2", "reason": ""}, follow=True).content.decode()
+    assert "请写明更正原因" in refused and Ballot.objects.filter(station=s1).count() == 2
+    done = client.post(url, {"remove": "2", "reason": "同一张选票录了两次"}, follow=True).content.decode()
+    assert "第2号选票已删除，原因已记录。" in done
+    assert list(Ballot.objects.filter(station=s1).values_list("number", flat=True)) == [1]
+    assert BallotCorrection.objects.get().action == "remove"
+
+
+def test_the_screen_refuses_corrections_by_others_and_after_submission(
+    client,
+    counting,  # noqa: F811
+    recorder,
+    chair,
+):
+    election, s1, s2, _t, a, b = counting
+    ballot = es.ballot_enter(election=election, station=s1, number=1, candidate_ids=[a.pk], actor=chair)
+    # Not the station's staff (the chair of the community is not a worker of station 1).
+    client.force_login(chair)
+    data = {"correct": "1", "candidate": [b.pk], "reason": "点错"}
+    assert client.post(_screen(election, s1), data).status_code == 403
+    client.force_login(recorder)
+    assert client.post(_screen(election, s2), data).status_code == 403
+    assert _state(ballot) == ("valid", "", [(a.pk, "")])
+    client.post(_screen(election, s1), {"submit_count": "1", "issued": "1"})
+    page = client.get(_screen(election, s1)).content.decode()
+    refused = client.post(_screen(election, s1), data, follow=True).content.decode()
+    assert "唱票结果已汇总提交，如需补录请先作废该次录入" in refused
+    assert _state(ballot) == ("valid", "", [(a.pk, "")]) and not BallotCorrection.objects.exists()
+    # Once submitted the screen says so and offers no correction link.
+    assert "唱票结果已汇总提交" in page and "第1号" in page and "?correct=1" not in page
