@@ -88,10 +88,11 @@ def test_pick_the_scribe_among_namesakes_on_a_360px_phone(live_server, browser):
     page.locator(".checkin-button").first.click()
     page.wait_for_selector(".scribe-choices")
     assert page.locator(".scribe-pick").count() == 2
-    box = page.locator(".scribe-pick").first.bounding_box()
-    assert box["width"] >= 280 and box["height"] >= 44
-    _fits(page)
+    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "station-scribe-choices.png"), full_page=True)
+    box = page.locator(".scribe-pick").first.bounding_box()
+    assert box["width"] >= 280 and box["height"] >= 44  # a big target across the card
+    _fits(page)
     page.locator(".scribe-pick").nth(1).click()
     page.wait_for_selector(".station-message")
     assert f"已登记：{voter.name}" in page.locator(".station-message").first.inner_text()
