@@ -29,13 +29,16 @@ from elections.services.ballots import (
 from elections.station_views import _election, _station
 
 RECENT = 10
+MAX_INT = 2_147_483_647
 
 
 def _int(value: str) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    # Beyond the database's integer column: treated as not a number, never a 500.
+    return number if abs(number) <= MAX_INT else None
 
 
 def _ballot(election: Election, station: PollingStation, number) -> Ballot:
@@ -110,8 +113,10 @@ def ballot_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Http
             if target and _int(target):
                 return HttpResponseRedirect(f"{url}?correct={_int(target)}")
         return HttpResponseRedirect(url)
+    closed = ballots_closed_reason(election=election, station=station)
     correcting = None
-    if request.GET.get("correct"):
+    # Once the station's ballots are summed or formed the banner says why; no correction form.
+    if request.GET.get("correct") and not closed:
         correcting = (
             Ballot.objects.filter(
                 election=election, station=station, number=_int(request.GET["correct"]) or 0
@@ -156,7 +161,7 @@ def ballot_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Http
         "next_number": last + 1,
         "figures": ballot_figures(election=election, station=station),
         "counting": election.status == Election.Status.COUNTING,
-        "closed": ballots_closed_reason(election=election, station=station),
+        "closed": closed,
         "recent": [(b, ballot_summary(b, marks=b.marks.all())) for b in recent],
         "correcting": correcting,
         "correcting_summary": ballot_summary(correcting, marks=correcting.marks.all()) if correcting else "",

@@ -100,6 +100,12 @@ def station_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
     return response
 
 
+def _pk(value: str) -> int | None:
+    """A primary key from a form field, or None for anything else (never a 500 on a forged value)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 class _ChooseScribe(Exception):
     """Several residents match what was typed for the helper: the poll worker picks one."""
 
@@ -109,9 +115,7 @@ def _scribe(election: Election, request: HttpRequest) -> Resident | None:
     (``scribe_id``) or typed (``scribe``: name, household number or the last 4 ID characters)."""
     picked = request.POST.get("scribe_id", "")
     if picked:
-        scribe = Resident.objects.filter(
-            pk=int(picked) if picked.isdigit() else 0, community_id=election.community_id
-        ).first()
+        scribe = Resident.objects.filter(pk=_pk(picked) or 0, community_id=election.community_id).first()
         if scribe is None:
             raise RuleViolation(_("没有找到该代书人，请重新查找。"))
         return scribe
@@ -130,7 +134,7 @@ def _scribe(election: Election, request: HttpRequest) -> Resident | None:
 
 def _scribe_choices(election: Election, voter_id: str, query: str) -> tuple[int | None, list[dict], bool]:
     """The residents the poll worker may mean as the helper of one voter: (voter pk, rows, more)."""
-    if not voter_id.isdigit() or not query:
+    if _pk(voter_id) is None or not query:
         return None, [], False
     found = scribe_matches(election=election, query=query)
     rows = [
@@ -145,7 +149,7 @@ def _scribe_choices(election: Election, voter_id: str, query: str) -> tuple[int 
         }
         for r in found[:MATCHES]
     ]
-    return int(voter_id), rows, len(found) > MATCHES
+    return _pk(voter_id), rows, len(found) > MATCHES
 
 
 @staff_member_required

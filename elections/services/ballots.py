@@ -151,7 +151,7 @@ def ballot_enter(
     election = Election.objects.select_related("parent").get(pk=election.pk)
     check_scope(actor, election.community_id)
     _station_open(election, station)
-    if not isinstance(number, int) or number < 1:
+    if not isinstance(number, int) or not 1 <= number <= 2_147_483_647:
         raise RuleViolation({"number": [_("选票序号须为正整数。")]})
     if Ballot.objects.filter(election=election, station=station, number=number).exists():
         raise RuleViolation(

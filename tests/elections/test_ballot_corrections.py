@@ -225,6 +225,14 @@ def test_the_station_screen_corrects_a_ballot_from_the_recent_list(
     assert Ballot.objects.get(station=s1, number=1).kind == "void"
     missing = client.get(url, {"correct": "99"}, follow=True).content.decode()
     assert "本站没有该序号的选票记录" in missing
+    # Forged numbers: a message, never a 500.
+    for forged in ("9" * 30, "²", "-1"):
+        assert client.get(url, {"correct": forged}).status_code == 200
+        posted = client.post(url, {"correct": forged, "reason": "点错"}, follow=True)
+        assert posted.status_code == 200
+        entered = client.post(url, {"number": forged}, follow=True).content.decode()
+        assert "选票序号须为正整数" in entered
+    assert BallotCorrection.objects.count() == 2
 
 
 def test_the_station_screen_removes_a_ballot_entered_twice(client, counting, recorder):  # noqa: F811
@@ -264,3 +272,33 @@ def test_the_screen_refuses_corrections_by_others_and_after_submission(
     assert _state(ballot) == ("valid", "", [(a.pk, "")]) and not BallotCorrection.objects.exists()
     # Once submitted the screen says so and offers no correction link.
     assert "唱票结果已汇总提交" in page and "第1号" in page and "?correct=1" not in page
+    form = client.get(_screen(election, s1), {"correct": "1"}).content.decode()
+    assert "唱票结果已汇总提交" in form and 'name="correct"' not in form
+
+
+def test_the_recent_list_costs_the_same_queries_for_few_or_many_ballots(
+    client,
+    counting,  # noqa: F811
+    recorder,
+    chair,
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    election, s1, _s2, _t, a, b = counting
+    client.force_login(recorder)
+    url = _screen(election, s1)
+    es.ballot_enter(election=election, station=s1, number=1, candidate_ids=[a.pk], actor=chair)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(2, 15):
+        es.ballot_enter(
+            election=election, station=s1, number=n, candidate_ids=[a.pk if n % 2 else b.pk], actor=chair
+        )
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url).content.decode()
+    assert page.count('class="ballot-recent-fix"') == 10  # the ten latest
+    # The correction form adds the ballot and its marks: two queries.
+    with django_assert_num_queries(len(few.captured_queries) + 2):
+        assert "更正第3号选票" in client.get(url, {"correct": "3"}).content.decode()

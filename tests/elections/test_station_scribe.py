@@ -81,7 +81,10 @@ def test_no_match_and_a_forged_pick_are_refused(client, station_day):  # noqa: F
         check_in, {"voter": voter.pk, "scribe_id": stranger.pk}, follow=True
     ).content.decode()
     assert "没有找到该代书人，请重新查找" in forged
-    assert client.post(check_in, {"voter": voter.pk, "scribe_id": "x"}, follow=True).status_code == 200
+    for forged in ("x", "²", "9" * 30):
+        assert client.post(check_in, {"voter": voter.pk, "scribe_id": forged}, follow=True).status_code == 200
+    screen, _check_in = _urls(election, s1)
+    assert client.get(screen, {"q": voter.name, "scribe_for": "²", "scribe_q": "张"}).status_code == 200
     assert not CheckIn.objects.filter(voter=voter).exists()
 
 
