@@ -64,7 +64,8 @@ class BallotCorrectionAdmin(_ReadOnly, CommunityScopedAdmin):
     whose ballot row is gone)."""
 
     community_field = "election__community"
-    list_display = ["number", "station", "election", "action", "before", "after", "reason", "by", "at"]
+    # The election is a filter rather than a column: the summaries need the width.
+    list_display = ["number", "station", "action", "before", "after", "reason", "by", "at"]
     list_select_related = ["station", "election", "by"]
     list_filter = ["election__community", "election", "station", "action"]
     search_fields = ["number__exact", "reason"]
