@@ -126,6 +126,7 @@ MODEL_ORDER = [
     "elections.checkin",
     "elections.countentry",
     "elections.ballot",
+    "elections.ballotcorrection",
     "elections.stationcount",
     "notices.posting",
     "notices.objection",

@@ -17,7 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from committee.models import Resident
 from core.errors import RuleViolation
+from core.idnumbers import mask_id
 from elections.models import CheckIn, Election, PollingStation, Proxy, StationStaff, Voter
+from elections.services.scribes import MATCHES, scribe_matches
 from elections.services.voting import check_in, station_voters
 
 
@@ -74,12 +76,20 @@ def station_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
     station = _station(request, election, number)
     query = request.GET.get("q", "").strip()[:50]
     voters = list(station_voters(election=election, query=query)) if query else []
+    scribe_query = request.GET.get("scribe_q", "").strip()[:50]
+    scribe_for, scribe_rows, scribe_more = _scribe_choices(
+        election, request.GET.get("scribe_for", ""), scribe_query
+    )
     context = {
         "community": election.community,
         "election": election,
         "station": station,
         "query": query,
         "cards": _cards(election, voters),
+        "scribe_for": scribe_for,
+        "scribe_query": scribe_query,
+        "scribe_rows": scribe_rows,
+        "scribe_more": scribe_more,
         "searched": bool(query),
         "voting_open": election.status == Election.Status.VOTING,
         "counting": election.status == Election.Status.COUNTING,
@@ -90,24 +100,56 @@ def station_screen(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
     return response
 
 
-def _scribe(election: Election, name: str) -> Resident | None:
-    """The helper who fills the ballot of a voter who cannot write (代书), found by name among the
-    community's residents; recorded on the check-in."""
-    name = (name or "").strip()[:50]
-    if not name:
+def _pk(value: str) -> int | None:
+    """A primary key from a form field, or None for anything else (never a 500 on a forged value)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
+class _ChooseScribe(Exception):
+    """Several residents match what was typed for the helper: the poll worker picks one."""
+
+
+def _scribe(election: Election, request: HttpRequest) -> Resident | None:
+    """The helper who fills the ballot of a voter who cannot write (代书): picked from a list
+    (``scribe_id``) or typed (``scribe``: name, household number or the last 4 ID characters)."""
+    picked = request.POST.get("scribe_id", "")
+    if picked:
+        scribe = Resident.objects.filter(pk=_pk(picked) or 0, community_id=election.community_id).first()
+        if scribe is None:
+            raise RuleViolation(_("没有找到该代书人，请重新查找。"))
+        return scribe
+    query = (request.POST.get("scribe") or "").strip()[:50]
+    if not query:
         return None
-    found = list(
-        Resident.objects.filter(
-            community_id=election.community_id, name=name, deceased_on__isnull=True, moved_out_on__isnull=True
-        )[:2]
-    )
+    found = scribe_matches(election=election, query=query, limit=2)
     if not found:
-        raise RuleViolation(_("本社区居民中没有找到代书人“%(name)s”，请核对姓名。") % {"name": name})
-    if len(found) > 1:
         raise RuleViolation(
-            _("本社区有多名居民叫“%(name)s”，请由选举委员会在后台登记代书人。") % {"name": name}
+            _("本社区居民中没有找到代书人“%(name)s”，请核对姓名、户号或身份证后四位。") % {"name": query}
         )
+    if len(found) > 1:
+        raise _ChooseScribe
     return found[0]
+
+
+def _scribe_choices(election: Election, voter_id: str, query: str) -> tuple[int | None, list[dict], bool]:
+    """The residents the poll worker may mean as the helper of one voter: (voter pk, rows, more)."""
+    if _pk(voter_id) is None or not query:
+        return None, [], False
+    found = scribe_matches(election=election, query=query)
+    rows = [
+        {
+            "resident": r,
+            "place": " ".join(
+                str(x)
+                for x in (r.household.group.name, r.household.building and r.household.building.name)
+                if x
+            ),
+            "masked_id": mask_id(r.id_number),
+        }
+        for r in found[:MATCHES]
+    ]
+    return _pk(voter_id), rows, len(found) > MATCHES
 
 
 @staff_member_required
@@ -121,10 +163,15 @@ def station_check_in(request: HttpRequest, slug: str, pk: int, number: int) -> H
         messages.error(request, _("没有找到该选民，请重新查找。"))
     else:
         try:
-            scribe = _scribe(election, request.POST.get("scribe", ""))
+            scribe = _scribe(election, request)
             rows = check_in(
                 election=election, voter=voter, station=station, actor=request.user, scribe=scribe
             )
+        except _ChooseScribe:
+            messages.warning(request, _("有多名居民符合，请在下面选定代书人。"))
+            url = reverse("elections:station", args=[slug, pk, number])
+            params = {"q": query, "scribe_for": voter.pk, "scribe_q": request.POST.get("scribe", "")[:50]}
+            return HttpResponseRedirect(f"{url}?{urlencode(params)}")
         except RuleViolation as e:
             for m in e.messages:
                 messages.error(request, m)

@@ -17,4 +17,4 @@ for _model, _path in [
 ]:
     register_community_path(_model, _path)
 
-from elections.admin import candidates, election, roll, tally, voting  # noqa: E402, F401
+from elections.admin import ballots, candidates, election, roll, tally, voting  # noqa: E402, F401

@@ -1,6 +1,6 @@
 """Tables of the elections app, one module per concept (election, roll, candidates, voting, tally)."""
 
-from elections.models.ballots import Ballot, BallotMark
+from elections.models.ballots import Ballot, BallotCorrection, BallotMark
 from elections.models.candidates import (
     Candidate,
     CandidateCondition,
@@ -16,6 +16,7 @@ from elections.models.voting import CheckIn, PollingStation, Proxy, StationStaff
 
 __all__ = [
     "Ballot",
+    "BallotCorrection",
     "BallotMark",
     "Candidate",
     "CandidateCondition",

@@ -105,3 +105,53 @@ class BallotMark(models.Model):
 
     def __str__(self) -> str:
         return str(self.candidate or self.write_in or self.choice)
+
+
+class BallotCorrection(models.Model):
+    """A ballot corrected or removed after it was entered, with the written reason (唱票更正).
+
+    The station, number and both summaries are copied here, so the record stays readable after a
+    duplicate ballot is removed (``ballot`` is then empty).
+    """
+
+    class Action(models.TextChoices):
+        CORRECT = "correct", _("更正")
+        REMOVE = "remove", _("删除重复录入")
+
+    ballot = models.ForeignKey(
+        Ballot,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("选票"),
+    )
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="+", verbose_name=_("选举"))
+    station = models.ForeignKey(
+        PollingStation, on_delete=models.PROTECT, related_name="+", verbose_name=_("投票站")
+    )
+    number = models.PositiveIntegerField(_("选票序号"))
+    action = models.CharField(_("操作"), max_length=7, choices=Action.choices)
+    before = models.CharField(_("更正前"), max_length=500)
+    after = models.CharField(_("更正后"), max_length=500, blank=True)
+    reason = models.CharField(_("更正原因"), max_length=200)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("更正人")
+    )
+    at = models.DateTimeField(_("更正时间"))
+
+    class Meta:
+        verbose_name = _("唱票更正记录")
+        verbose_name_plural = _("唱票更正记录")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["election", "station", "number"], name="ballot_correction_ballot")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="ballot_correction_has_reason",
+                violation_error_message=_("请写明更正原因。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.station} #{self.number} {self.get_action_display()}"

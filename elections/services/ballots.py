@@ -14,9 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import RuleViolation
-from core.governed import check_scope
+from core.governed import check_scope, save_governed
 from core.models import User
-from elections.models import Ballot, BallotMark, Candidate, CountEntry, Election, PollingStation, StationCount
+from elections.models import (
+    Ballot,
+    BallotCorrection,
+    BallotMark,
+    Candidate,
+    CountEntry,
+    Election,
+    PollingStation,
+    StationCount,
+)
 from elections.models.tally import Choice
 from elections.services.tally import EntryResult, Line, count_enter
 from notices import cache as board_cache
@@ -46,6 +55,15 @@ def _station_open(election: Election, station: PollingStation) -> None:
         raise RuleViolation(
             _("%(station)s的唱票结果已汇总提交，如需补录请先作废该次录入。") % {"station": station}
         )
+
+
+def ballots_closed_reason(*, election: Election, station: PollingStation) -> str:
+    """Why the station's ballots can no longer be entered or corrected ("" while they can)."""
+    try:
+        _station_open(election, station)
+    except RuleViolation as e:
+        return " ".join(e.messages)
+    return ""
 
 
 def _bump_after_commit(community_id: int) -> None:
@@ -83,6 +101,35 @@ def _classify(
     return K.VALID, ""
 
 
+def _content(
+    election: Election, candidate_ids, write_ins, choice: str, void_reason: str
+) -> tuple[str, str, list[Candidate], list[WriteIn]]:
+    """What one ballot says, checked: its kind, the void reason, the candidates and write-ins."""
+    ids = list(dict.fromkeys(candidate_ids))
+    candidates = list(election.candidates.filter(pk__in=ids, status=Candidate.Status.OFFICIAL))
+    if len(candidates) != len(ids):
+        raise RuleViolation(_("只能录入本次选举正式候选人的票数。"))
+    names = [WriteIn(w.office, (w.name or "").strip()[:50]) for w in write_ins if (w.name or "").strip()]
+    void_reason = (void_reason or "").strip()[:200]
+    if void_reason:
+        # The reader called it void (unreadable, marked outside the boxes...): no marks kept.
+        return K.VOID, void_reason, candidates, names
+    kind, reason = _classify(election, candidates, names, choice)
+    return kind, reason, candidates, names
+
+
+def _mark(ballot: Ballot, candidates: list[Candidate], names: list[WriteIn], choice: str) -> None:
+    """The marks of a valid ballot (void and blank ballots carry none)."""
+    if ballot.kind != K.VALID:
+        return
+    common = {"ballot": ballot, "election": ballot.election, "station": ballot.station}
+    BallotMark.objects.bulk_create(
+        [BallotMark(candidate=c, office=c.office, **common) for c in candidates]
+        + [BallotMark(office=w.office, write_in=w.name, **common) for w in names]
+        + ([BallotMark(choice=choice, **common)] if not ballot.election.has_candidates else [])
+    )
+
+
 @transaction.atomic
 def ballot_enter(
     *,
@@ -104,23 +151,13 @@ def ballot_enter(
     election = Election.objects.select_related("parent").get(pk=election.pk)
     check_scope(actor, election.community_id)
     _station_open(election, station)
-    if not isinstance(number, int) or number < 1:
+    if not isinstance(number, int) or not 1 <= number <= 2_147_483_647:
         raise RuleViolation({"number": [_("选票序号须为正整数。")]})
     if Ballot.objects.filter(election=election, station=station, number=number).exists():
         raise RuleViolation(
             _("第%(number)d号选票已在%(station)s录入。") % {"number": number, "station": station}
         )
-    ids = list(dict.fromkeys(candidate_ids))
-    candidates = list(election.candidates.filter(pk__in=ids, status=Candidate.Status.OFFICIAL))
-    if len(candidates) != len(ids):
-        raise RuleViolation(_("只能录入本次选举正式候选人的票数。"))
-    names = [WriteIn(w.office, (w.name or "").strip()[:50]) for w in write_ins if (w.name or "").strip()]
-    void_reason = (void_reason or "").strip()[:200]
-    if void_reason:
-        # The reader called it void (unreadable, marked outside the boxes...): no marks kept.
-        kind, reason = K.VOID, void_reason
-    else:
-        kind, reason = _classify(election, candidates, names, choice)
+    kind, reason, candidates, names = _content(election, candidate_ids, write_ins, choice, void_reason)
     ballot = Ballot(
         election=election,
         station=station,
@@ -137,13 +174,7 @@ def ballot_enter(
         raise RuleViolation(
             _("第%(number)d号选票已在%(station)s录入。") % {"number": number, "station": station}
         ) from None
-    if kind == K.VALID:
-        common = {"ballot": ballot, "election": election, "station": station}
-        BallotMark.objects.bulk_create(
-            [BallotMark(candidate=c, office=c.office, **common) for c in candidates]
-            + [BallotMark(office=w.office, write_in=w.name, **common) for w in names]
-            + ([BallotMark(choice=choice, **common)] if not election.has_candidates else [])
-        )
+    _mark(ballot, candidates, names, choice)
     _bump_after_commit(election.community_id)
     return ballot
 
@@ -208,3 +239,116 @@ def ballot_count_submit(
     )
     _bump_after_commit(election.community_id)
     return result
+
+
+def ballot_summary(ballot: Ballot, *, marks=None) -> str:
+    """One line that says what a ballot counts for, as kept in its correction record (``marks``:
+    the ballot's marks with their candidates' residents, when the caller prefetched them)."""
+    if ballot.kind == K.VOID:
+        return _("无效票（%(reason)s）") % {"reason": ballot.void_reason}
+    if ballot.kind == K.BLANK:
+        return _("空白票")
+    if marks is None:
+        marks = ballot.marks.select_related("candidate__resident")
+    marks = sorted(marks, key=lambda m: (m.office, m.candidate_id is None, m.candidate_id or 0, m.pk))
+    if not ballot.election.has_candidates:
+        return _("有效票：%(marks)s") % {"marks": "、".join(str(Choice(m.choice).label) for m in marks)}
+    labels = dict(Candidate._meta.get_field("office").choices)
+    per_office: dict[str, list[str]] = {}
+    for m in marks:
+        name = m.candidate.resident.name if m.candidate_id else _("另选他人%(name)s") % {"name": m.write_in}
+        per_office.setdefault(m.office, []).append(name)
+    parts = [f"{labels.get(o, o)}：{'、'.join(names)}" for o, names in per_office.items()]
+    return _("有效票：%(marks)s") % {"marks": "；".join(parts)}
+
+
+def _locked_for_correction(ballot: Ballot, actor: User, reason: str) -> tuple[Ballot, str]:
+    """The ballot's station and row locked, after the checks every correction shares: the actor
+    serves the community, the station's ballots are not yet summed into its count, a reason."""
+    station = PollingStation.objects.select_for_update().get(pk=ballot.station_id)
+    locked = (
+        Ballot.objects.select_for_update(of=("self",))
+        .select_related("election__parent", "station")
+        .filter(pk=ballot.pk)
+        .first()
+    )
+    if locked is None:
+        raise RuleViolation(_("该选票记录已被删除。"))
+    check_scope(actor, locked.election.community_id)
+    _station_open(locked.election, station)
+    reason = (reason or "").strip()[:200]
+    if not reason:
+        raise RuleViolation({"reason": [_("请写明更正原因。")]})
+    return locked, reason
+
+
+@transaction.atomic
+def ballot_correct(
+    *,
+    ballot: Ballot,
+    reason: str,
+    actor: User,
+    candidate_ids: list[int] = (),
+    write_ins: list[WriteIn] = (),
+    choice: str = "",
+    void_reason: str = "",
+    at: dt.datetime | None = None,
+) -> BallotCorrection:
+    """Replace what one mistyped ballot says (its kind and marks), with the same checks as
+    ``ballot_enter`` (more names than seats voids it...). The kind is not passed: it follows from
+    the marks and the void reason, exactly as on entry. Refused once the station's ballots are
+    summed into its count entry (discard that entry first) or formed into its count; the reason
+    and the before/after summaries are kept in a BallotCorrection."""
+    at = at or timezone.now()
+    ballot, reason = _locked_for_correction(ballot, actor, reason)
+    election = ballot.election
+    kind, void, candidates, names = _content(election, candidate_ids, write_ins, choice, void_reason)
+    before = ballot_summary(ballot)
+    ballot.marks.all().delete()
+    ballot.kind, ballot.void_reason = kind, void
+    ballot.save(update_fields=["kind", "void_reason"])
+    _mark(ballot, candidates, names, choice)
+    after = ballot_summary(ballot)
+    if after == before:
+        raise RuleViolation(_("更正后的内容与原录入相同，无需更正。"))
+    correction = BallotCorrection(
+        ballot=ballot,
+        election=election,
+        station=ballot.station,
+        number=ballot.number,
+        action=BallotCorrection.Action.CORRECT,
+        before=before[:500],
+        after=after[:500],
+        reason=reason,
+        by=actor,
+        at=at,
+    )
+    save_governed(correction, actor=actor, reason=_("更正唱票录入"))
+    _bump_after_commit(election.community_id)
+    return correction
+
+
+@transaction.atomic
+def ballot_remove(
+    *, ballot: Ballot, reason: str, actor: User, at: dt.datetime | None = None
+) -> BallotCorrection:
+    """Remove a ballot entered twice by mistake, under the rules of ``ballot_correct``. Its number
+    is left free (the next ballot still takes the highest number plus one); the record keeps the
+    station, number, what the ballot said and why it went."""
+    at = at or timezone.now()
+    ballot, reason = _locked_for_correction(ballot, actor, reason)
+    correction = BallotCorrection(
+        ballot=None,
+        election=ballot.election,
+        station=ballot.station,
+        number=ballot.number,
+        action=BallotCorrection.Action.REMOVE,
+        before=ballot_summary(ballot)[:500],
+        reason=reason,
+        by=actor,
+        at=at,
+    )
+    save_governed(correction, actor=actor, reason=_("删除重复录入的选票"))
+    ballot.delete()
+    _bump_after_commit(ballot.election.community_id)
+    return correction

@@ -17,6 +17,7 @@ from core.governed import check_scope, save_governed
 from core.models import User
 from elections.models import Candidate, CheckIn, Election, PollingStation, Proxy, StationStaff, Voter
 from elections.services.common import lock
+from elections.services.scribes import scribe_check
 
 S = Election.Status
 
@@ -245,6 +246,8 @@ def _check_in(election, voter, station, actor, with_proxies, scribe, at) -> list
             raise RuleViolation(
                 _("%(name)s已委托%(proxy)s代为投票。") % {"name": voter.name, "proxy": p.proxy.name}
             )
+    if scribe is not None:
+        scribe_check(election=election, voter=voter, scribe=scribe)
     rows = [CheckIn(election_id=election.pk, voter=voter, station=station, scribe=scribe, at=at, by=actor)]
     if with_proxies:
         rows += [

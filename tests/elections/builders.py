@@ -140,3 +140,39 @@ def _register_tally():
 
 
 _register_tally()
+
+
+def _ballots(community):
+    from elections.services.ballots import ballot_enter
+
+    election, station, candidate = _counting(community)
+    recorder, _two = _typists(community)
+    return [
+        ballot_enter(
+            election=election, station=station, number=1, candidate_ids=[candidate.pk], actor=recorder
+        ),
+        ballot_enter(
+            election=election, station=station, number=2, void_reason="字迹无法辨认", actor=recorder
+        ),
+        ballot_enter(election=election, station=station, number=3, actor=recorder),
+    ]
+
+
+def _ballot_corrections(community):
+    from elections.services.ballots import ballot_correct, ballot_remove
+
+    one, _two, three = _ballots(community)
+    recorder = one.entered_by
+    return [
+        ballot_correct(ballot=one, reason="录入时点错", actor=recorder),
+        ballot_remove(ballot=three, reason="重复录入", actor=recorder),
+    ]
+
+
+def _register_ballots():
+    from elections.models import Ballot, BallotCorrection
+
+    BUILDERS.update({Ballot: _ballots, BallotCorrection: _ballot_corrections})
+
+
+_register_ballots()
