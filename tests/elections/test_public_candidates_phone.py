@@ -64,3 +64,40 @@ def test_candidacy_lookup_on_a_360px_phone(live_server, browser):
     page.screenshot(path=str(ARTIFACTS / "elections-candidacy.png"), full_page=True)
     assert blocked(page) == []
     context.close()
+
+
+def test_qa_meeting_admin_form_shows_its_errors(live_server, browser):
+    import datetime as dt
+
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+
+    community = f.CommunityFactory(name="幸福社区", slug="xingfu")
+    chair = f.staff_user(communities=[community], role="主任")
+    election, _r = f.election_with_roll(community, actor=chair)
+    es.condition_add(election=election, text="遵纪守法", actor=chair)
+    to_nominations(election, chair, posted_at=timezone.now() - dt.timedelta(days=6))
+    client = Client()
+    client.force_login(chair)
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+    context, page = new_page(browser, live_server, width=1024, cookies=[cookie])
+    page.goto(f"{live_server.url}/admin/elections/election/{election.pk}/change/")
+    page.click("text=记录竞选答辩会")
+    page.fill("#id_notes", "候选人电话13912345678")
+    page.click("input[type=submit]")
+    page.wait_for_selector(".errorlist")
+    assert "请填写答辩会举行时间。" in page.content()
+    held = timezone.localtime() - dt.timedelta(days=1)
+    page.fill("#id_held_at", held.strftime("%Y-%m-%dT%H:%M"))
+    page.click("input[type=submit]")
+    page.wait_for_selector(".errorlist")
+    assert "答辩会记录将公开，不能含有手机号码" in page.content()
+    assert page.input_value("#id_notes") == "候选人电话13912345678"  # what was typed is kept
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "elections-qa-meeting-admin.png"), full_page=True)
+    assert blocked(page) == []
+    context.close()
