@@ -14,6 +14,7 @@ from committee.models import Resident
 from core.errors import RuleViolation
 from core.governed import check_scope, save_governed
 from core.models import User
+from core.privacy import community_public_phones, find_personal_data
 from elections.flow import day_text
 from elections.models import (
     Candidate,
@@ -38,6 +39,10 @@ def condition_add(*, election: Election, text: str, actor: User | None) -> Candi
     text = (text or "").strip()
     if not text:
         raise RuleViolation({"text": [_("请填写条件内容。")]})
+    # The conditions are posted on the board, which refuses personal data: refuse it here, not at
+    # the board's hand-off that opens nominations.
+    if find_personal_data(text, public_phones=community_public_phones(election.community)):
+        raise RuleViolation({"text": [_("候选人条件将在公开栏公布，不能含有身份证号码或手机号码。")]})
     number = election.conditions.count() + 1
     condition = CandidateCondition(election=election, number=number, text=text[:200])
     save_governed(condition, actor=actor, reason=_("公布候选人条件"))
@@ -228,8 +233,6 @@ def qa_meeting_record(
 ) -> Election:
     """The candidate Q&A meeting (竞选答辩会): when, and what was said. The record is shown on the
     public elections page, so it may hold no ID number or private mobile number."""
-    from core.privacy import community_public_phones, find_personal_data
-
     at = at or timezone.now()
     election = lock(election)
     check_scope(actor, election.community_id)

@@ -257,3 +257,10 @@ def test_a_condition_added_during_nominations_corrects_the_posted_checklist(comm
     es.election_start_vetting(election=election, actor=chair, at=local(2027, 5, 25, 9))
     with pytest.raises(RuleViolation, match="资格审查开始后不能再增加候选人条件"):
         es.condition_add(election=election, text="又一条", actor=chair)
+
+
+def test_a_condition_holding_personal_data_is_refused_before_it_reaches_the_board(community, chair):
+    election, _r = f.election_with_roll(community, election_day=DAY, actor=chair)
+    with pytest.raises(RuleViolation, match="候选人条件将在公开栏公布，不能含有身份证号码或手机号码"):
+        es.condition_add(election=election, text="详询13912345678", actor=chair)
+    assert not election.conditions.exists()
