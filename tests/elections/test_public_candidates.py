@@ -264,3 +264,10 @@ def test_a_condition_holding_personal_data_is_refused_before_it_reaches_the_boar
     with pytest.raises(RuleViolation, match="候选人条件将在公开栏公布，不能含有身份证号码或手机号码"):
         es.condition_add(election=election, text="详询13912345678", actor=chair)
     assert not election.conditions.exists()
+
+
+def test_the_lookup_runs_in_a_fixed_number_of_queries(client, vetting, django_assert_max_num_queries):
+    election, (_ra, rb, _rc), _c = vetting
+    with django_assert_max_num_queries(6):
+        _page, text = _ask(client, election, rb)
+    assert "依据：2026年9月迁入" in text
