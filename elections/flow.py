@@ -78,6 +78,13 @@ def _objections_answered(election: Election, step) -> str | None:
     return None
 
 
+def _has_conditions(election: Election, step) -> str | None:
+    """DOMAIN.md: candidates are vetted against published conditions, posted when nominations open."""
+    if election.has_candidates and not election.conditions.exists():
+        return _("尚未填写候选人条件：提名开始时须公布候选人条件。")
+    return None
+
+
 def _has_nominations(election: Election, step) -> str | None:
     if not election.has_candidates:
         return None
@@ -289,7 +296,7 @@ ELECTION_FLOW = Workflow(
             sources=[S.ROLL_POSTED],
             target=S.NOMINATIONS,
             permission=CHANGE,
-            checks=[_roll_frozen, _objections_answered],
+            checks=[_roll_frozen, _objections_answered, _has_conditions],
         ),
         Transition(
             "start_vetting",

@@ -8,6 +8,7 @@ app_name = "elections"
 urlpatterns = [
     path("c/<slug:slug>/elections/", views.elections_index, name="index"),
     path("c/<slug:slug>/elections/<int:pk>/roll/", views.roll_lookup_view, name="roll_lookup"),
+    path("c/<slug:slug>/elections/<int:pk>/candidacy/", views.candidacy_view, name="candidacy"),
     path("c/<slug:slug>/elections/<int:pk>/tally/", views.tally_view, name="tally"),
     path(
         "c/<slug:slug>/elections/<int:pk>/station/<int:number>/", station_views.station_screen, name="station"

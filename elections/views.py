@@ -1,5 +1,6 @@
 """Public pages of the elections app: the voter-roll lookup (name + last 4 ID characters → on the
-roll or not, and at which station; nothing else)."""
+roll or not, and at which station; nothing else) and the candidacy lookup (the same form → the
+nominee's own vetting result, condition by condition)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from elections import selectors
 from elections.models import Election
 from elections.services.roll import roll_lookup
 from elections.tally_live import live_tally
@@ -31,10 +33,13 @@ def elections_index(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("roll")
         .order_by("-election_day", "-pk")[:20]
     )
+    conditions = selectors.conditions_by_election(elections)
     rows = [
         {
             "election": e,
             "roll_posted": bool(getattr(e, "roll", None) and e.roll.posted_at),
+            "conditions": conditions.get(e.pk, []),
+            "candidacy_link": e.has_candidates and e.status in selectors.CANDIDACY_LINK_STATES,
         }
         for e in elections
     ]
@@ -67,6 +72,33 @@ def roll_lookup_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             context["missing"] = voter is None
             context["station"] = voter.station if voter else None
     return _private(render(request, "elections/roll_lookup.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def candidacy_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A nominee looks up their own vetting result (DOMAIN.md: the applicant sees the reason), with
+    the roll lookup's form and its flood limit (one bucket for both: guessing is guessing)."""
+    community = pagecache.community_or_404(slug)
+    election = Election.objects.filter(
+        community=community, pk=pk, rehearsal=False, status__in=selectors.CANDIDACY_STATES
+    ).first()
+    if election is None or not election.has_candidates:
+        raise Http404("no nominations")
+    context: dict = {"community": community, "election": election, "name": "", "last4": ""}
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:50]
+        last4 = request.POST.get("last4", "").strip().upper()[:4]
+        context.update(name=name, last4=last4)
+        if address_over_limit(request, timezone.now(), "roll-lookup", ROLL_LOOKUPS_PER_HOUR):
+            context["refused"] = True
+            return _private(render(request, "elections/candidacy.html", context, status=429))
+        if not name or len(last4) != 4:
+            context["incomplete"] = True
+        else:
+            candidacy = selectors.candidacy_lookup(election=election, name=name, last4=last4)
+            context["candidacy"] = candidacy
+            context["missing"] = candidacy is None
+    return _private(render(request, "elections/candidacy.html", context))
 
 
 # How often the tally page reloads itself while the count goes on (seconds).

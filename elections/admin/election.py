@@ -17,6 +17,7 @@ from core.errors import RuleViolation
 from core.governed import save_governed
 from core.workflow_admin import log_html, steps_html
 from elections import services
+from elections.admin.qa import QaMeetingAdminMixin
 from elections.desk import next_step
 from elections.flow import ELECTION_FLOW
 from elections.models import Election, ElectionCommitteeMember, Seat
@@ -64,7 +65,7 @@ class CommitteeMemberInline(CommunityScopedTabularInline):
 
 
 @admin.register(Election)
-class ElectionAdmin(ScopedHistoryAdmin):
+class ElectionAdmin(QaMeetingAdminMixin, ScopedHistoryAdmin):
     community_field = "community"
     list_display = ["title", "kind", "election_day", "status", "next_deadline", "rehearsal"]
     list_filter = ["community", "kind", "status", "rehearsal"]
@@ -79,6 +80,7 @@ class ElectionAdmin(ScopedHistoryAdmin):
         "roll_summary",
         "export_links",
         "recall_petition",
+        "qa_meeting",
     ]
 
     def get_fields(self, request, obj=None):

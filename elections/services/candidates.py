@@ -14,6 +14,7 @@ from committee.models import Resident
 from core.errors import RuleViolation
 from core.governed import check_scope, save_governed
 from core.models import User
+from core.privacy import community_public_phones, find_personal_data
 from elections.flow import day_text
 from elections.models import (
     Candidate,
@@ -38,10 +39,46 @@ def condition_add(*, election: Election, text: str, actor: User | None) -> Candi
     text = (text or "").strip()
     if not text:
         raise RuleViolation({"text": [_("请填写条件内容。")]})
+    # The conditions are posted on the board, which refuses personal data: refuse it here, not at
+    # the board's hand-off that opens nominations.
+    if find_personal_data(text, public_phones=community_public_phones(election.community)):
+        raise RuleViolation({"text": [_("候选人条件将在公开栏公布，不能含有身份证号码或手机号码。")]})
     number = election.conditions.count() + 1
     condition = CandidateCondition(election=election, number=number, text=text[:200])
     save_governed(condition, actor=actor, reason=_("公布候选人条件"))
+    if election.status == S.NOMINATIONS:
+        conditions_repost(election=election, added=condition, actor=actor)
     return condition
+
+
+def conditions_repost(
+    *, election: Election, added: CandidateCondition, actor: User | None, at: dt.datetime | None = None
+) -> None:
+    """A condition added while nominations are open: the board's checklist gets a new version (a
+    correction naming the added condition), so the conditions vetted are the conditions posted."""
+    from elections.services.election import conditions_posting_body
+    from notices.handoff import cite, postings_citing
+    from notices.services import posting_new_version
+
+    first = election.conditions.exclude(pk=added.pk).order_by("number").first()
+    if first is None:
+        return
+    current = (
+        postings_citing(first)
+        .filter(replaced_at__isnull=True, withdrawn_at__isnull=True, released_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+    if current is None:
+        return  # a rehearsal, or a posting staff withdrew: nothing on the board to correct
+    new = posting_new_version(
+        current,
+        actor=actor,
+        at=at,
+        correction_note=_("增加候选人条件：%(text)s") % {"text": added.text},
+        body=conditions_posting_body(election),
+    )
+    cite(new, [added])
 
 
 def parse_signers(*, election: Election, text: str) -> list[Voter]:
@@ -181,16 +218,46 @@ def rejection_reasons(candidate: Candidate) -> list[str]:
     ]
 
 
+# The steps during which a Q&A meeting is held: between nominations and election day.
+QA_MEETING_STATES = (S.NOMINATIONS, S.VETTING, S.CANDIDATES_POSTED)
+
+
 @transaction.atomic
 def qa_meeting_record(
-    *, election: Election, held_at: dt.datetime, notes: str, actor: User | None
+    *,
+    election: Election,
+    held_at: dt.datetime | None,
+    notes: str,
+    actor: User | None,
+    at: dt.datetime | None = None,
 ) -> Election:
-    """The candidate Q&A meeting (竞选答辩会): when, and what was said."""
+    """The candidate Q&A meeting (竞选答辩会): when, and what was said. The record is shown on the
+    public elections page, so it may hold no ID number or private mobile number."""
+    at = at or timezone.now()
     election = lock(election)
     check_scope(actor, election.community_id)
+    if not election.has_candidates or election.status not in QA_MEETING_STATES:
+        raise RuleViolation(
+            _("竞选答辩会在提名至正式候选人公布后、投票前记录；当前阶段（%(state)s）不能记录。")
+            % {"state": election.get_status_display()}
+        )
+    if held_at is None:
+        raise RuleViolation({"qa_meeting_at": [_("请填写答辩会举行时间。")]})
+    if held_at > at:
+        raise RuleViolation({"qa_meeting_at": [_("答辩会举行时间不能晚于现在：请在会后记录。")]})
     notes = (notes or "").strip()
     if not notes:
         raise RuleViolation({"qa_meeting_notes": [_("请填写答辩会记录。")]})
+    findings = find_personal_data(notes, public_phones=community_public_phones(election.community))
+    if findings:
+        raise RuleViolation(
+            {
+                "qa_meeting_notes": [
+                    _("答辩会记录将公开，不能含有%(what)s，请删去。")
+                    % {"what": "、".join(f"{f.label}“{f.text}”" for f in findings)}
+                ]
+            }
+        )
     election.qa_meeting_at, election.qa_meeting_notes = held_at, notes
     save_governed(election, actor=actor, reason=_("记录竞选答辩会"))
     return election

@@ -13,6 +13,7 @@ from committee.models import Resident
 from core.errors import RuleViolation
 from core.governed import check_scope, save_governed
 from core.models import Community, User
+from elections.flow import day_text
 from elections.models import Election, ElectionCommitteeMember, Seat
 from elections.services.common import lock, step
 
@@ -109,7 +110,76 @@ def _plain(name: str):
     return service
 
 
-election_open_nominations = _plain("open_nominations")
+def conditions_posting_body(election: Election) -> str:
+    """The candidate conditions as a numbered checklist, and how to nominate (DOMAIN.md: candidates
+    are vetted against published conditions; joint nomination with N signatures, or self-nomination).
+    Names of nobody: conditions and rules only."""
+    lines = [
+        _("%(election)s定于%(day)s举行。现将候选人条件及提名办法公布如下。")
+        % {"election": election.title, "day": day_text(election.election_day)},
+        "",
+        _("一、应选名额：%(seats)s。")
+        % {
+            "seats": "、".join(
+                _("%(office)s%(n)d名") % {"office": s.get_office_display(), "n": s.count}
+                for s in election.seats.all()
+            )
+        },
+        "",
+        _("二、候选人条件（资格审查时逐条核对，有一条不符合的，不能列为正式候选人）："),
+    ]
+    for c in election.conditions.all():
+        lines.append(f"☐ {c.number}. {c.text}")
+    lines += [
+        "",
+        _("三、提名办法："),
+        _("1. 选民联名提名：须有本次选举选民名单上的%(n)d名以上选民联名签名；")
+        % {"n": election.signatures_required},
+        _("2. 自荐：本人向选举委员会报名。"),
+        _("被提名人须在本次选举的选民名单上；选举委员会成员被提名的，须退出选举委员会。"),
+        "",
+        _(
+            "四、提名截止后进行资格审查，审查结果可在本社区“选举”页面凭姓名和身份证号码后四位查询；"
+            "正式候选人名单于%(due)s前公布。"
+        )
+        % {"due": day_text(election.candidates_due())},
+    ]
+    return "\n".join(lines)
+
+
+def conditions_post(*, election: Election, actor: User | None, at: dt.datetime):
+    """Post the conditions and nomination rules on the board when nominations open; none for a
+    rehearsal or a vote without candidates. Expires at the end of election day."""
+    from notices.models import Category
+    from notices.services import publish
+
+    if election.rehearsal or not election.has_candidates:
+        return None
+    return publish(
+        community=election.community,
+        category=Category.ELECTION,
+        title=_("%(election)s候选人条件及提名办法") % {"election": election.title},
+        body=conditions_posting_body(election),
+        expire_at=dt.datetime.combine(
+            election.election_day + dt.timedelta(days=1), dt.time(0), tzinfo=timezone.get_default_timezone()
+        ),
+        sources=list(election.conditions.all()),
+        actor=actor,
+        at=at,
+    )
+
+
+@transaction.atomic
+def election_open_nominations(
+    *, election: Election, actor: User | None, at: dt.datetime | None = None, note: str = ""
+) -> Election:
+    """The roll is final: nominations open and the candidate conditions are posted as a checklist."""
+    at = at or timezone.now()
+    election = step(lock(election), "open_nominations", actor=actor, at=at, note=note)
+    conditions_post(election=election, actor=actor, at=at)
+    return election
+
+
 election_start_vetting = _plain("start_vetting")
 election_open_voting = _plain("open_voting")
 election_close_voting = _plain("close_voting")

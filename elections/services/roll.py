@@ -17,6 +17,7 @@ from core.models import User
 from elections.flow import day_text
 from elections.models import Election, RollChange, Voter, VoterRoll
 from elections.services.common import lock, step
+from elections.services.election import election_open_nominations
 
 _HEAD_FIRST = {Resident.Relation.HEAD: 0}
 
@@ -242,7 +243,7 @@ def roll_freeze(*, roll: VoterRoll, at: dt.datetime, actor: User | None = None) 
     if election.status == Election.Status.ROLL_POSTED and not ELECTION_FLOW.reasons(
         election, "open_nominations", actor=actor, at=at
     ):
-        step(election, "open_nominations", actor=actor, at=at, note=_("异议期结束，自动进入提名"))
+        election_open_nominations(election=election, actor=actor, at=at, note=_("异议期结束，自动进入提名"))
     return roll
 
 

@@ -136,9 +136,15 @@ def test_official_list_is_posted_at_least_5_days_before(nominating, chair):
 def test_qa_meeting_is_recorded(nominating, chair):
     election, _r = nominating
     es.qa_meeting_record(
-        election=election, held_at=local(2027, 6, 1, 14), notes="三名候选人发言并回答居民提问", actor=chair
+        election=election,
+        held_at=local(2027, 6, 1, 14),
+        notes="三名候选人发言并回答居民提问",
+        actor=chair,
+        at=local(2027, 6, 1, 18),
     )
     election.refresh_from_db()
     assert election.qa_meeting_notes.startswith("三名候选人")
     with pytest.raises(RuleViolation, match="请填写答辩会记录"):
-        es.qa_meeting_record(election=election, held_at=local(2027, 6, 1, 14), notes=" ", actor=chair)
+        es.qa_meeting_record(
+            election=election, held_at=local(2027, 6, 1, 14), notes=" ", actor=chair, at=local(2027, 6, 1, 18)
+        )

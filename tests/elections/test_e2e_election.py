@@ -96,7 +96,11 @@ def test_a_committee_election_from_draft_to_posted_results_and_its_further_round
     for cand in (a, b, c):
         es.candidate_vet(candidate=cand, results={cond.pk: (True, "")}, actor=chair)
     es.qa_meeting_record(
-        election=election, held_at=local(2027, 6, 5, 14), notes="三名候选人陈述并答问", actor=chair
+        election=election,
+        held_at=local(2027, 6, 5, 14),
+        notes="三名候选人陈述并答问",
+        actor=chair,
+        at=local(2027, 6, 5, 18),
     )
     es.election_post_candidates(election=election, actor=chair, at=local(2027, 6, 10, 9))
     # Election day: check-in at two stations, one voter carrying a proxy.

@@ -119,6 +119,7 @@ def test_posted_roll_takes_objections_and_is_frozen_by_the_boards_hand_off(
     from notices.tasks import process_window_boundaries
 
     election, residents = f.election_with_roll(community, election_day=DAY, actor=chair)
+    es.condition_add(election=election, text="遵纪守法", actor=chair)
     at = local(2027, 5, 10, 9)
     roll = es.election_post_roll(election=election, actor=chair, at=at)
     posting = Posting.objects.get(pk=roll.posting_id)
@@ -155,6 +156,7 @@ def test_window_closing_with_everything_answered_moves_the_election_on(
     from notices.tasks import process_window_boundaries
 
     election, _r = f.election_with_roll(community, election_day=DAY, actor=chair)
+    es.condition_add(election=election, text="遵纪守法", actor=chair)
     at = local(2027, 5, 10, 9)
     es.election_post_roll(election=election, actor=chair, at=at)
     with django_capture_on_commit_callbacks(execute=True):
