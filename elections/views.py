@@ -30,7 +30,7 @@ def elections_index(request: HttpRequest, slug: str) -> HttpResponse:
     elections = list(
         Election.objects.filter(community=community, rehearsal=False)
         .exclude(status=Election.Status.DRAFT)
-        .select_related("roll")
+        .select_related("roll", "recall_member")
         .order_by("-election_day", "-pk")[:20]
     )
     conditions = selectors.conditions_by_election(elections)

@@ -80,6 +80,7 @@ class ElectionAdmin(QaMeetingAdminMixin, ScopedHistoryAdmin):
         "roll_summary",
         "export_links",
         "recall_petition",
+        "recall_answer_text",
         "qa_meeting",
     ]
 
@@ -105,6 +106,7 @@ class ElectionAdmin(QaMeetingAdminMixin, ScopedHistoryAdmin):
             ]
             if obj.kind == Election.Kind.RECALL:
                 fields.insert(fields.index("step_buttons"), "recall_petition")
+                fields.insert(fields.index("step_buttons"), "recall_answer_text")
             obj._workflow_actor = request.user
         return fields
 
@@ -161,6 +163,12 @@ class ElectionAdmin(QaMeetingAdminMixin, ScopedHistoryAdmin):
         from elections.admin.recall import petition_html
 
         return petition_html(obj)
+
+    @admin.display(description=_("被罢免人书面申辩"))
+    def recall_answer_text(self, obj):
+        from elections.admin.recall import answer_html
+
+        return answer_html(obj)
 
     @admin.display(description=_("办理"))
     def step_buttons(self, obj):
@@ -268,6 +276,11 @@ class ElectionAdmin(QaMeetingAdminMixin, ScopedHistoryAdmin):
                 name="elections_election_recall",
             ),
             path(
+                "<path:object_id>/recall-answer/",
+                self.admin_site.admin_view(self.recall_answer_view),
+                name="elections_election_recall_answer",
+            ),
+            path(
                 "<path:object_id>/results.pdf",
                 self.admin_site.admin_view(self.results_pdf_view),
                 name="elections_election_results_pdf",
@@ -279,6 +292,11 @@ class ElectionAdmin(QaMeetingAdminMixin, ScopedHistoryAdmin):
         from elections.admin.recall import recall_signatures_view
 
         return recall_signatures_view(self, request, object_id)
+
+    def recall_answer_view(self, request, object_id):
+        from elections.admin.recall import recall_answer_view
+
+        return recall_answer_view(self, request, object_id)
 
     def export_view(self, request, object_id, kind, fmt):
         from django.http import HttpResponse

@@ -101,3 +101,68 @@ def recall_signatures_view(model_admin, request, object_id):
         "return_url": change_url,
     }
     return TemplateResponse(request, "admin/elections/election/recall_signatures.html", context)
+
+
+class RecallAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("被罢免人书面申辩"),
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 70}),
+        max_length=5000,
+        help_text=_(
+            "按被罢免人提交的书面申辩照录。申辩将在本社区“选举”页面公开，请勿写身份证号码或手机号码。"
+        ),
+        error_messages={
+            "required": _("请填写书面申辩内容。"),
+            "max_length": _("书面申辩不能超过%(limit_value)d字。"),
+        },
+    )
+
+
+def answer_html(election: Election) -> str:
+    """The member's written answer on the change page, with the button while it may be recorded."""
+    from elections.services.candidates import RECALL_ANSWER_STATES
+
+    text = election.recall_answer or gettext("尚未提交")
+    if election.status not in RECALL_ANSWER_STATES:
+        return text
+    return format_html(
+        '{}<p><a class="button" href="{}">{}</a></p>',
+        text,
+        reverse("admin:elections_election_recall_answer", args=[election.pk]),
+        gettext("记录书面申辩"),
+    )
+
+
+def recall_answer_view(model_admin, request, object_id):
+    from elections.services.candidates import RECALL_ANSWER_STATES
+
+    obj = model_admin.get_object(request, object_id)
+    if obj is None or obj.kind != Election.Kind.RECALL:
+        raise Http404(gettext("没有该罢免表决。"))
+    if not model_admin.has_change_permission(request, obj):
+        raise PermissionDenied
+    change_url = reverse("admin:elections_election_change", args=[obj.pk])
+    form = RecallAnswerForm(request.POST or None, initial={"answer": obj.recall_answer})
+    closed = obj.status not in RECALL_ANSWER_STATES
+    if request.method == "POST" and not closed and form.is_valid():
+        try:
+            services.recall_answer_record(
+                election=obj, answer=form.cleaned_data["answer"], actor=request.user
+            )
+        except RuleViolation as e:
+            for field, errors in getattr(e, "message_dict", {"__all__": e.messages}).items():
+                for m in errors:
+                    form.add_error("answer" if field == "recall_answer" else None, m)
+        else:
+            messages.success(request, gettext("已记录被罢免人书面申辩，选举页面同步公开。"))
+            return HttpResponseRedirect(change_url)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": obj,
+        "title": gettext("记录被罢免人书面申辩"),
+        "form": form,
+        "closed": closed,
+        "return_url": change_url,
+    }
+    return TemplateResponse(request, "admin/elections/election/recall_answer.html", context)

@@ -343,14 +343,37 @@ def recall_sign(*, election: Election, signers: list[Voter], actor: User | None)
     return RecallSignature.objects.filter(election=election).count()
 
 
+# The member's written answer is read by the voters before they vote.
+RECALL_ANSWER_STATES = (S.DRAFT, S.ROLL_POSTED, S.NOMINATIONS, S.VETTING, S.CANDIDATES_POSTED)
+
+
 @transaction.atomic
 def recall_answer_record(*, election: Election, answer: str, actor: User | None) -> Election:
-    """DOMAIN.md: the member may answer in writing; the answer is kept with the vote."""
+    """DOMAIN.md: the member may answer in writing; the answer is kept with the vote and shown to
+    the voters on the public elections page, so it is recorded before voting opens and may not carry
+    an ID or mobile number."""
     election = lock(election)
     check_scope(actor, election.community_id)
+    if election.kind != Election.Kind.RECALL:
+        raise RuleViolation(_("只有罢免表决才有被罢免人书面申辩。"))
+    if election.status not in RECALL_ANSWER_STATES:
+        raise RuleViolation(
+            _("书面申辩须在投票开始前记录；当前阶段（%(state)s）不能记录。")
+            % {"state": election.get_status_display()}
+        )
     answer = (answer or "").strip()
     if not answer:
         raise RuleViolation({"recall_answer": [_("请填写书面申辩内容。")]})
+    findings = find_personal_data(answer, public_phones=community_public_phones(election.community))
+    if findings:
+        raise RuleViolation(
+            {
+                "recall_answer": [
+                    _("书面申辩将公开，不能含有%(what)s，请删去。")
+                    % {"what": "、".join(f"{f.label}“{f.text}”" for f in findings)}
+                ]
+            }
+        )
     election.recall_answer = answer
     save_governed(election, actor=actor, reason=_("记录被罢免人书面申辩"))
     return election

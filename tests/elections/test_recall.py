@@ -259,3 +259,36 @@ def test_staff_type_both_routes_signatures_in_the_admin(chair_client, recall, re
 def test_the_recall_page_is_only_for_recalls(chair_client, community, chair):
     election, _r = f.election_with_roll(community, actor=chair)
     assert chair_client.get(reverse("admin:elections_election_recall", args=[election.pk])).status_code == 404
+
+
+def test_the_members_written_answer_is_recorded_in_the_admin_and_shown_to_voters(
+    client, chair_client, community, recall, chair
+):
+    """DOMAIN.md: the member may answer in writing. Before: the service existed, nothing called it."""
+    change_url = reverse("admin:elections_election_change", args=[recall.pk])
+    url = reverse("admin:elections_election_recall_answer", args=[recall.pk])
+    page = chair_client.get(change_url).content.decode()
+    assert "被罢免人书面申辩" in page and "尚未提交" in page and url in page
+    # Empty, or with a mobile number that would go public: a form message, nothing saved.
+    assert "请填写书面申辩内容" in chair_client.post(url, {"answer": "  "}).content.decode()
+    page = chair_client.post(url, {"answer": "我的电话13812345678，欢迎来问。"}).content.decode()
+    assert "书面申辩将公开，不能含有" in page and "欢迎来问" in page
+    recall.refresh_from_db()
+    assert recall.recall_answer == ""
+    answer = "本人任职期间按时值班，账目均已公开，请居民明察。"
+    assert chair_client.post(url, {"answer": answer}).status_code == 302
+    recall.refresh_from_db()
+    assert recall.recall_answer == answer
+    assert recall.history.latest().history_change_reason == "记录被罢免人书面申辩"
+    board = client.get(reverse("elections:index", args=[community.slug])).content.decode()
+    assert recall.recall_member.name in board and answer in board
+
+
+def test_the_answer_is_refused_once_voting_opened_and_for_other_kinds(community, recall, chair):
+    Election.objects.filter(pk=recall.pk).update(status=Election.Status.VOTING)
+    recall.refresh_from_db()
+    with pytest.raises(RuleViolation, match="书面申辩须在投票开始前记录"):
+        es.recall_answer_record(election=recall, answer="申辩", actor=chair)
+    other, _residents = f.election_with_roll(community, election_day=DAY, actor=chair)
+    with pytest.raises(RuleViolation, match="只有罢免表决才有被罢免人书面申辩"):
+        es.recall_answer_record(election=other, answer="申辩", actor=chair)
