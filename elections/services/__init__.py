@@ -1,6 +1,12 @@
 """Writes of the elections app (services; STYLE.md #1). Import from here."""
 
-from elections.services.ballots import WriteIn, ballot_count_submit, ballot_enter
+from elections.services.ballots import (
+    WriteIn,
+    ballot_correct,
+    ballot_count_submit,
+    ballot_enter,
+    ballot_remove,
+)
 from elections.services.candidates import (
     candidate_nominate,
     candidate_vet,
@@ -43,8 +49,10 @@ from elections.services.voting import check_in, proxy_authorize, staff_assign, s
 
 __all__ = [
     "WriteIn",
+    "ballot_correct",
     "ballot_count_submit",
     "ballot_enter",
+    "ballot_remove",
     "Line",
     "closure_record",
     "closure_validate",
