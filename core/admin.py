@@ -59,6 +59,7 @@ class CommunityRulesInline(admin.StackedInline):
             },
         ),
         (_("居民意见"), {"fields": [("opinion_ack_working_days", "opinion_answer_working_days")]}),
+        (_("述职测评"), {"fields": [("appraisal_excellent", "appraisal_competent", "appraisal_basic")]}),
         (
             _("低保"),
             {"fields": [("hardship_posting_days", "hardship_recheck_months", "low_income_standard")]},

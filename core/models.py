@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -245,6 +245,16 @@ class CommunityRules(models.Model):
         default=0,
         validators=[MinValueValidator(0)],
     )
+    # Quarterly appraisal of committee members (民主测评): lowest average score of each grade
+    appraisal_excellent = models.PositiveSmallIntegerField(
+        _("测评“优秀”最低平均分"), default=90, validators=[MaxValueValidator(100)]
+    )
+    appraisal_competent = models.PositiveSmallIntegerField(
+        _("测评“称职”最低平均分"), default=75, validators=[MaxValueValidator(100)]
+    )
+    appraisal_basic = models.PositiveSmallIntegerField(
+        _("测评“基本称职”最低平均分"), default=60, validators=[MaxValueValidator(100)]
+    )
     # Public board
     public_phones = models.TextField(
         _("公开联系电话"),
@@ -272,6 +282,13 @@ class CommunityRules(models.Model):
                 ),
                 name="rules_rep_households_min_le_max",
                 violation_error_message=_("居民代表每代表户数的下限不能大于上限。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(appraisal_excellent__gt=models.F("appraisal_competent"))
+                & Q(appraisal_competent__gt=models.F("appraisal_basic"))
+                & Q(appraisal_excellent__lte=100),
+                name="rules_appraisal_grades_ordered",
+                violation_error_message=_("测评分数线须为：优秀 > 称职 > 基本称职，且不超过100分。"),
             ),
         ]
 

@@ -24,13 +24,17 @@ from core.models import Community, User
 from notices.models import Category
 from notices.services import publish
 
-# Grades of the evaluation: (lowest average, label).
-GRADES = [
-    (90, gettext_lazy("优秀")),
-    (75, gettext_lazy("称职")),
-    (60, gettext_lazy("基本称职")),
-    (0, gettext_lazy("不称职")),
-]
+
+def grades(community: Community) -> list[tuple[int, str]]:
+    """Grades of the evaluation, best first: (lowest average, label); the lines are the community's
+    rules (default 90 / 75 / 60)."""
+    rules = community.rules
+    return [
+        (rules.appraisal_excellent, gettext_lazy("优秀")),
+        (rules.appraisal_competent, gettext_lazy("称职")),
+        (rules.appraisal_basic, gettext_lazy("基本称职")),
+        (0, gettext_lazy("不称职")),
+    ]
 
 
 @transaction.atomic
@@ -93,14 +97,11 @@ def results(appraisal: Appraisal) -> list[Result]:
         .annotate(n=Count("scores"), avg=Avg("scores__score"))
         .order_by("seat__role", "seat_id")
     )
+    scale = grades(appraisal.community)
     out = []
     for r in rows:
         average = Decimal(str(r.avg)).quantize(Decimal("0.1"), ROUND_HALF_UP) if r.avg is not None else None
-        grade = (
-            next(label for low, label in GRADES if average is not None and average >= low)
-            if average is not None
-            else "-"
-        )
+        grade = next(label for low, label in scale if average >= low) if average is not None else "-"
         out.append(
             Result(
                 r.seat.resident.name,

@@ -76,3 +76,57 @@ def test_score_sheet_in_the_admin(chair_client, appraisal):
     assert appraisal.reports.first().scores.count() == 1
     response = chair_client.post(url, data)
     assert "不能重复测评" in response.content.decode()
+
+
+def test_the_grade_lines_are_the_communitys_rules(appraisal, community, chair):
+    """Before: 90/75/60 were written in the code; a district with other lines could not use them."""
+    from django.db import IntegrityError, transaction
+
+    from core.models import CommunityRules
+
+    reports = list(appraisal.reports.order_by("pk"))
+    present = list(appraisal.meeting.members.filter(attendance="present").order_by("pk"))
+    services.scores_record(
+        appraisal=appraisal, member=present[0], scores={r.pk: 91 for r in reports}, actor=chair
+    )
+    assert {r.grade for r in services.results(appraisal)} == {"优秀"}
+    CommunityRules.objects.filter(community=community).update(appraisal_excellent=95, appraisal_competent=85)
+    community.refresh_from_db()
+    assert {r.grade for r in services.results(appraisal)} == {"称职"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CommunityRules.objects.filter(community=community).update(appraisal_competent=96)
+
+
+def test_disordered_grade_lines_are_a_chinese_message_in_the_admin(client, community):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser(
+        username="root2", password="x", email="r@example.org"
+    )
+    client.force_login(admin_user)
+    url = reverse("admin:core_community_change", args=[community.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "测评“优秀”最低平均分" in page.content.decode()
+    rules = community.rules
+    data = {
+        "name": community.name,
+        "slug": community.slug,
+        "street_office": community.street_office_id or "",
+        "phone": community.phone,
+        "address": community.address,
+        "_rules-TOTAL_FORMS": "1",
+        "_rules-INITIAL_FORMS": "1",
+        "_rules-MIN_NUM_FORMS": "1",
+        "_rules-MAX_NUM_FORMS": "1",
+        "_rules-0-id": rules.pk,
+        "_rules-0-community": community.pk,
+    }
+    for f in rules._meta.fields:
+        if f.name not in ("id", "community"):
+            data[f"_rules-0-{f.name}"] = getattr(rules, f.name)
+    data.update({"_rules-0-appraisal_excellent": 70, "_rules-0-appraisal_competent": 75})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "测评分数线须为：优秀 &gt; 称职 &gt; 基本称职" in response.content.decode()
+    rules.refresh_from_db()
+    assert rules.appraisal_excellent == 90
