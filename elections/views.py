@@ -56,22 +56,16 @@ def roll_lookup_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if election is None:
         raise Http404("no posted roll")
-    context: dict = {"community": community, "election": election, "name": "", "last4": ""}
-    if request.method == "POST":
-        name = request.POST.get("name", "").strip()[:50]
-        last4 = request.POST.get("last4", "").strip().upper()[:4]
-        context.update(name=name, last4=last4)
-        if address_over_limit(request, timezone.now(), "roll-lookup", ROLL_LOOKUPS_PER_HOUR):
-            context["refused"] = True
-            return _private(render(request, "elections/roll_lookup.html", context, status=429))
-        if not name or len(last4) != 4:
-            context["incomplete"] = True
-        else:
-            voter = roll_lookup(election=election, name=name, last4=last4)
-            context["found"] = voter is not None
-            context["missing"] = voter is None
-            context["station"] = voter.station if voter else None
-    return _private(render(request, "elections/roll_lookup.html", context))
+
+    def answer(name: str, last4: str) -> dict:
+        voter = roll_lookup(election=election, name=name, last4=last4)
+        return {
+            "found": voter is not None,
+            "missing": voter is None,
+            "station": voter.station if voter else None,
+        }
+
+    return _name_last4_lookup(request, community, election, "elections/roll_lookup.html", answer)
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,6 +78,18 @@ def candidacy_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     ).first()
     if election is None or not election.has_candidates:
         raise Http404("no nominations")
+
+    def answer(name: str, last4: str) -> dict:
+        candidacy = selectors.candidacy_lookup(election=election, name=name, last4=last4)
+        return {"candidacy": candidacy, "missing": candidacy is None}
+
+    return _name_last4_lookup(request, community, election, "elections/candidacy.html", answer)
+
+
+def _name_last4_lookup(request: HttpRequest, community, election, template: str, answer) -> HttpResponse:
+    """A resident's own lookup by name and the last 4 ID characters (the roll, a nomination): the
+    form, the hourly limit per address shared by every such page (guessing is guessing), and
+    ``answer(name, last4)``'s context; never cached or indexed."""
     context: dict = {"community": community, "election": election, "name": "", "last4": ""}
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:50]
@@ -91,14 +97,12 @@ def candidacy_view(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         context.update(name=name, last4=last4)
         if address_over_limit(request, timezone.now(), "roll-lookup", ROLL_LOOKUPS_PER_HOUR):
             context["refused"] = True
-            return _private(render(request, "elections/candidacy.html", context, status=429))
+            return _private(render(request, template, context, status=429))
         if not name or len(last4) != 4:
             context["incomplete"] = True
         else:
-            candidacy = selectors.candidacy_lookup(election=election, name=name, last4=last4)
-            context["candidacy"] = candidacy
-            context["missing"] = candidacy is None
-    return _private(render(request, "elections/candidacy.html", context))
+            context.update(answer(name, last4))
+    return _private(render(request, template, context))
 
 
 # How often the tally page reloads itself while the count goes on (seconds).

@@ -134,6 +134,8 @@ class QaMeetingAdminMixin:
             "title": gettext("记录竞选答辩会"),
             "form": form,
             "reasons": reasons,
+            "intro": gettext("记录竞选答辩会的举行时间和内容要点；再次提交将更新记录（修改留有历史记录）。"),
+            "submit_label": gettext("保存答辩会记录"),
             "return_url": change_url,
         }
-        return TemplateResponse(request, "admin/elections/election/qa_meeting.html", context)
+        return TemplateResponse(request, "admin/elections/election/record_form.html", context)

@@ -21,7 +21,8 @@ from core.errors import RuleViolation
 from elections import services
 from elections.flow import recall_petition
 from elections.models import Election
-from elections.services.candidates import parse_residents, parse_signers
+from elections.services.candidates import parse_signers
+from elections.services.recall import parse_residents
 
 SIGNING = (Election.Status.DRAFT, Election.Status.ROLL_POSTED, Election.Status.NOMINATIONS)
 
@@ -120,7 +121,7 @@ class RecallAnswerForm(forms.Form):
 
 def answer_html(election: Election) -> str:
     """The member's written answer on the change page, with the button while it may be recorded."""
-    from elections.services.candidates import RECALL_ANSWER_STATES
+    from elections.services.recall import RECALL_ANSWER_STATES
 
     text = election.recall_answer or gettext("尚未提交")
     if election.status not in RECALL_ANSWER_STATES:
@@ -134,7 +135,7 @@ def answer_html(election: Election) -> str:
 
 
 def recall_answer_view(model_admin, request, object_id):
-    from elections.services.candidates import RECALL_ANSWER_STATES
+    from elections.services.recall import RECALL_ANSWER_STATES
 
     obj = model_admin.get_object(request, object_id)
     if obj is None or obj.kind != Election.Kind.RECALL:
@@ -162,7 +163,13 @@ def recall_answer_view(model_admin, request, object_id):
         "original": obj,
         "title": gettext("记录被罢免人书面申辩"),
         "form": form,
-        "closed": closed,
+        "reasons": [gettext("投票已经开始，不能再记录书面申辩。")] if closed else [],
+        "intro": gettext(
+            "被罢免人%(name)s可以书面提出申辩意见；申辩将与罢免表决一同在选举页面公开，供选民投票前阅读。"
+            "再次提交将更新记录（修改留有历史记录）。"
+        )
+        % {"name": obj.recall_member.name if obj.recall_member_id else ""},
+        "submit_label": gettext("保存书面申辩"),
         "return_url": change_url,
     }
-    return TemplateResponse(request, "admin/elections/election/recall_answer.html", context)
+    return TemplateResponse(request, "admin/elections/election/record_form.html", context)

@@ -13,9 +13,6 @@ from elections.services.candidates import (
     condition_add,
     election_post_candidates,
     qa_meeting_record,
-    recall_answer_record,
-    recall_representative_sign,
-    recall_sign,
 )
 from elections.services.election import (
     committee_member_add,
@@ -30,6 +27,7 @@ from elections.services.election import (
     rehearsal_discard,
     seat_set,
 )
+from elections.services.recall import recall_answer_record, recall_representative_sign, recall_sign
 from elections.services.results import compute_results, election_post_results, runoff_create
 from elections.services.roll import (
     election_post_roll,
